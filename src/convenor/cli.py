@@ -1,0 +1,48 @@
+"""The ``convenor`` console command: Convenor's operator commands, on Django's management layer.
+
+    convenor demo             set up the embedded database with the demo partnership and serve it
+    convenor serve            serve Convenor (runs migrations first)
+    convenor audit verify     prove the audit chain unbroken; exit 1 naming the first bad entry
+    convenor load-areas       load ONS local authorities, police force areas and regions
+    convenor createsuperuser  create an operator account
+    convenor <django command> any other Django management command (migrate, check, ...)
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+OPERATOR_COMMANDS = {
+    "demo": "Set up the demo partnership on the embedded database and serve it",
+    "serve": "Serve Convenor on http://127.0.0.1:8000 (migrating first)",
+    "audit": "Audit chain: 'audit verify' proves it unbroken",
+    "load-areas": "Load ONS local authorities, police force areas and regions",
+    "createsuperuser": "Create an operator account",
+    "migrate": "Bring the database schema up to date",
+}
+
+
+def _help() -> str:
+    lines = ["usage: convenor COMMAND [options]", "", "Operator commands:"]
+    lines += [f"  {name:<16} {text}" for name, text in OPERATOR_COMMANDS.items()]
+    lines += ["", "Any other Django management command also works; 'convenor COMMAND --help' for its options."]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in {"-h", "--help", "help"}:
+        print(_help())
+        return
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "convenor.settings")
+    from django.conf import settings
+    from django.core.management import execute_from_command_line
+
+    settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+    command = argv[0].replace("-", "_")
+    execute_from_command_line(["convenor", command, *argv[1:]])
+
+
+if __name__ == "__main__":
+    main()

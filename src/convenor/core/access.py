@@ -1,0 +1,311 @@
+"""The access policy: the one gate every page, API endpoint, export, command and the admin use.
+
+Two questions, both denied by default:
+
+* ``visible(user, queryset)`` — the rows of ``queryset`` the user may know exist;
+* ``can(user, action, obj)`` — whether the user may take ``action`` on ``obj`` (or, with
+  ``obj=None``, on the kind of thing named by ``model``).
+
+Each model has one :class:`Rule`, registered with :func:`rule_for`. A model with no rule is
+visible to nobody. Decisions use the user's current memberships (organisation + role), the
+object's owning organisation, partnerships and their information sharing agreements (ISAs).
+
+Something a user may not see is not found (404), never forbidden (403): the answer must not
+reveal that it exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from .models import (
+    Area,
+    AuditEntry,
+    InformationSharingAgreement,
+    Membership,
+    Organisation,
+    Partnership,
+    Role,
+    Signatory,
+    User,
+)
+
+
+class Action(StrEnum):
+    VIEW = "view"
+    CREATE = "create"
+    CHANGE = "change"
+    DELETE = "delete"
+    ADMINISTER = "administer"  # use the back office (Django admin)
+
+
+M = TypeVar("M", bound=Model)
+
+
+@dataclass
+class Standing:
+    """What the policy knows about a user, worked out once per request."""
+
+    authenticated: bool = False
+    superuser: bool = False
+    organisations: frozenset[int] = frozenset()
+    roles: frozenset[tuple[int, str]] = frozenset()
+    partnerships: frozenset[int] = frozenset()
+    partner_organisations: frozenset[int] = field(default_factory=frozenset)
+
+    def has_role(self, role: str, organisation_id: int | None = None) -> bool:
+        if organisation_id is None:
+            return any(r == role for _, r in self.roles)
+        return (organisation_id, role) in self.roles
+
+    def organisations_with_role(self, role: str) -> frozenset[int]:
+        return frozenset(org for org, r in self.roles if r == role)
+
+
+def current_memberships() -> Q:
+    today = timezone.localdate()
+    return Q(started_on__lte=today) & (Q(ended_on__isnull=True) | Q(ended_on__gte=today))
+
+
+def standing(user: Any) -> Standing:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Standing()
+    cached = getattr(user, "_convenor_standing", None)
+    if cached is not None:
+        return cached
+    roles = frozenset(
+        Membership.objects.filter(current_memberships(), user=user).values_list(
+            "organisation_id", "role"
+        )
+    )
+    organisations = frozenset(org for org, _ in roles)
+    partnerships = frozenset(
+        Partnership.objects.filter(organisations__in=organisations).values_list("id", flat=True)
+    )
+    partner_organisations = organisations | frozenset(
+        Organisation.objects.filter(partnerships__in=partnerships).values_list("id", flat=True)
+    )
+    result = Standing(
+        authenticated=True,
+        superuser=user.is_superuser,
+        organisations=organisations,
+        roles=roles,
+        partnerships=partnerships,
+        partner_organisations=partner_organisations,
+    )
+    user._convenor_standing = result
+    return result
+
+
+def forget(user: Any) -> None:
+    """Drop the cached standing, e.g. after a membership changes."""
+    if hasattr(user, "_convenor_standing"):
+        del user._convenor_standing
+
+
+class Rule:
+    """How one model is seen and changed. Subclasses narrow; the base denies everything."""
+
+    def visible(self, s: Standing, queryset: QuerySet) -> QuerySet:
+        return queryset.none()
+
+    def can(self, s: Standing, action: Action, obj: Model | None) -> bool:
+        if action == Action.VIEW and obj is not None:
+            return self.visible(s, type(obj)._default_manager.filter(pk=obj.pk)).exists()
+        return False
+
+
+_RULES: dict[type[Model], Rule] = {}
+
+
+def rule_for(model: type[Model]) -> Callable[[type[Rule]], type[Rule]]:
+    def register(rule_class: type[Rule]) -> type[Rule]:
+        _RULES[model] = rule_class()
+        return rule_class
+
+    return register
+
+
+def _rule(model: type[Model]) -> Rule:
+    for klass in model.__mro__:
+        if klass in _RULES:
+            return _RULES[klass]
+    return Rule()
+
+
+def visible(user: Any, queryset: QuerySet[M]) -> QuerySet[M]:
+    s = standing(user)
+    if not s.authenticated:
+        return queryset.none()
+    return _rule(queryset.model).visible(s, queryset)
+
+
+def can(user: Any, action: Action | str, obj: Model | None = None, *, model=None) -> bool:
+    s = standing(user)
+    if not s.authenticated:
+        return False
+    action = Action(action)
+    if action == Action.ADMINISTER and obj is None and model is None:
+        return s.superuser or s.has_role(Role.PARTNERSHIP_ADMINISTRATOR)
+    target = type(obj) if obj is not None else model
+    if target is None:
+        return False
+    return _rule(target).can(s, action, obj)
+
+
+def get_visible_or_404(user: Any, queryset: QuerySet[M], **lookup: Any) -> M:
+    """The one record the user asked for, or 404 whether it is missing or hidden from them."""
+    try:
+        return visible(user, queryset).get(**lookup)
+    except queryset.model.DoesNotExist as missing:
+        raise Http404("Not found") from missing
+
+
+def sharing_permitted(from_organisation: Organisation, to_organisation: Organisation, on=None) -> bool:
+    """Whether information may pass between two organisations: both must be parties to an ISA
+    that is in force today (or on ``on``)."""
+    if from_organisation.pk == to_organisation.pk:
+        return True
+    return (
+        InformationSharingAgreement.objects.current(on)
+        .filter(parties=from_organisation)
+        .filter(parties=to_organisation)
+        .exists()
+    )
+
+
+# --- Rules for the core models -------------------------------------------------------------
+
+
+@rule_for(Area)
+class AreaRule(Rule):
+    """Public reference geography: any signed-in user may see it; only operators change it."""
+
+    def visible(self, s: Standing, queryset: QuerySet) -> QuerySet:
+        return queryset
+
+    def can(self, s: Standing, action: Action, obj: Model | None) -> bool:
+        return action == Action.VIEW or s.superuser
+
+
+@rule_for(Organisation)
+class OrganisationRule(Rule):
+    """Your own organisations and those you share a partnership with; nobody else's."""
+
+    def visible(self, s: Standing, queryset: QuerySet) -> QuerySet:
+        if s.superuser:
+            return queryset
+        return queryset.filter(pk__in=s.partner_organisations)
+
+    def can(self, s: Standing, action: Action, obj: Model | None) -> bool:
+        if action == Action.VIEW:
+            return obj is None or s.superuser or obj.pk in s.partner_organisations
+        if action in (Action.CHANGE, Action.ADMINISTER) and obj is not None:
+            return s.superuser or s.has_role(Role.PARTNERSHIP_ADMINISTRATOR, obj.pk)
+        return s.superuser
+
+
+@rule_for(User)
+class PersonRule(Rule):
+    """People who hold a current role in an organisation you may see, and yourself."""
+
+    def visible(self, s: Standing, queryset: QuerySet) -> QuerySet:
+        if s.superuser:
+            return queryset
+        people = Membership.objects.filter(
+            current_memberships(), organisation__in=s.partner_organisations
+        ).values("user_id")
+        return queryset.filter(pk__in=people)
+
+
+@rule_for(Membership)
+class MembershipRule(Rule):
+    def visible(self, s: Standing, queryset: QuerySet) -> QuerySet:
+        if s.superuser:
+            return queryset
+        return queryset.filter(organisation__in=s.partner_organisations)
+
+    def can(self, s: Standing, action: Action, obj: Model | None) -> bool:
+        if action == Action.VIEW:
+            return super().can(s, action, obj)
+        if obj is not None:
+            return s.superuser or s.has_role(Role.PARTNERSHIP_ADMINISTRATOR, obj.organisation_id)
+        return s.superuser or s.has_role(Role.PARTNERSHIP_ADMINISTRATOR)
+
+
+@rule_for(Partnership)
+class PartnershipRule(Rule):
+    """Only members of a partnership know it exists; its lead's administrators run it."""
+
+    def visible(self, s: Standing, queryset: QuerySet) -> QuerySet:
+        if s.superuser:
+            return queryset
+        return queryset.filter(pk__in=s.partnerships)
+
+    def can(self, s: Standing, action: Action, obj: Model | None) -> bool:
+        if action == Action.VIEW:
+            return super().can(s, action, obj)
+        if obj is None:
+            return s.superuser or s.has_role(Role.PARTNERSHIP_ADMINISTRATOR)
+        return s.superuser or (
+            obj.pk in s.partnerships
+            and s.has_role(Role.PARTNERSHIP_ADMINISTRATOR, obj.lead_organisation_id)
+        )
+
+
+@rule_for(InformationSharingAgreement)
+class AgreementRule(Rule):
+    def visible(self, s: Standing, queryset: QuerySet) -> QuerySet:
+        if s.superuser:
+            return queryset
+        return queryset.filter(partnership__in=s.partnerships)
+
+    def can(self, s: Standing, action: Action, obj: Model | None) -> bool:
+        if action == Action.VIEW:
+            return super().can(s, action, obj)
+        if obj is None:
+            return s.superuser or s.has_role(Role.PARTNERSHIP_ADMINISTRATOR)
+        return PartnershipRule().can(s, Action.CHANGE, obj.partnership)
+
+
+@rule_for(Signatory)
+class SignatoryRule(Rule):
+    def visible(self, s: Standing, queryset: QuerySet) -> QuerySet:
+        if s.superuser:
+            return queryset
+        return queryset.filter(agreement__partnership__in=s.partnerships)
+
+    def can(self, s: Standing, action: Action, obj: Model | None) -> bool:
+        if action == Action.VIEW:
+            return super().can(s, action, obj)
+        if obj is None:
+            return s.superuser or s.has_role(Role.PARTNERSHIP_ADMINISTRATOR)
+        return AgreementRule().can(s, Action.CHANGE, obj.agreement)
+
+
+@rule_for(AuditEntry)
+class AuditRule(Rule):
+    """Auditors read what their organisation's people did and what was done to its records.
+    Nobody changes the chain."""
+
+    def visible(self, s: Standing, queryset: QuerySet) -> QuerySet:
+        if s.superuser:
+            return queryset
+        mine = s.organisations_with_role(Role.AUDITOR)
+        if not mine:
+            return queryset.none()
+        return queryset.filter(Q(actor_organisation__in=mine) | Q(owner_organisation__in=mine))
+
+    def can(self, s: Standing, action: Action, obj: Model | None) -> bool:
+        if action != Action.VIEW:
+            return False
+        if obj is None:
+            return s.superuser or s.has_role(Role.AUDITOR)
+        return super().can(s, action, obj)

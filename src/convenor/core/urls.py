@@ -1,0 +1,27 @@
+from django.urls import path
+
+from . import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("sign-in/", views.sign_in, name="login"),
+    path("sign-in/verify/", views.verify, name="verify"),
+    path("sign-in/set-up-authenticator/", views.enrol, name="enrol"),
+    path("sign-out/", views.sign_out, name="logout"),
+    path("account/", views.account, name="account"),
+    path("organisations/", views.organisation_list, name="organisations"),
+    path("organisations/<slug:slug>/", views.organisation_detail, name="organisation"),
+    path("people/", views.person_list, name="people"),
+    path("people/<str:username>/", views.person_detail, name="person"),
+    path("partnerships/", views.partnership_list, name="partnerships"),
+    path("partnerships/<slug:slug>/", views.partnership_detail, name="partnership"),
+    path("partnerships/<slug:slug>/agreements/new/", views.agreement_create, name="agreement_create"),
+    path("partnerships/<slug:slug>/agreements/<int:pk>/", views.agreement_detail, name="agreement"),
+    path("areas/", views.area_list, name="areas"),
+    path("areas/postcode/", views.postcode_lookup, name="postcode"),
+    path("areas/<str:code>/", views.area_detail, name="area"),
+    path("audit/", views.audit_list, name="audit"),
+    path("audit/export.csv", views.audit_export, name="audit_export"),
+]
