@@ -1,8 +1,13 @@
 """The back office. It goes through the same policy: the site admits only users the policy lets
 administer, and every model admin sees and changes only what ``access`` allows."""
 
+from functools import update_wrapper
+
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.urls import reverse
 
 from . import access, audit
 from .models import (
@@ -31,12 +36,23 @@ class ConvenorAdminSite(admin.AdminSite):
             and access.can(user, access.Action.ADMINISTER)
         )
 
-    def login(self, request, extra_context=None):
-        # One way in: Convenor's own sign-in, with its second factor and lockout.
-        from django.shortcuts import redirect
-        from django.urls import reverse
+    def admin_view(self, view, cacheable=False):
+        inner = super().admin_view(view, cacheable)
 
-        return redirect(f"{reverse('core:login')}?next={request.get_full_path()}")
+        def refuse_or_serve(request, *args, **kwargs):
+            user = request.user
+            if user.is_authenticated and user.is_verified() and not self.has_permission(request):
+                raise PermissionDenied("The back office is for partnership administrators")
+            return inner(request, *args, **kwargs)
+
+        return update_wrapper(refuse_or_serve, view)
+
+    def login(self, request, extra_context=None):
+        # One way in: Convenor's own sign-in, with its second factor and lockout. A signed-in user
+        # the policy does not let administer is refused, not sent round to sign in again.
+        if request.user.is_authenticated and request.user.is_verified():
+            raise PermissionDenied("The back office is for partnership administrators")
+        return redirect(f"{reverse('core:login')}?next={request.GET.get('next', '/admin/')}")
 
 
 admin_site = ConvenorAdminSite(name="admin")

@@ -339,8 +339,9 @@ def _audit_entries(request: HttpRequest):
 @staff_page
 def audit_list(request: HttpRequest) -> HttpResponse:
     entries, filters = _audit_entries(request)
+    # Recorded before the page is counted, so the count and the rows shown agree.
+    audit.record("audit_viewed", actor=request.user, detail={"filters": filters})
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    audit.record("audit_viewed", actor=request.user, detail={"filters": filters, "page": page.number})
     return render(request, "core/audit_list.html", {"page": page, "filters": filters})
 
 

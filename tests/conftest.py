@@ -1,0 +1,107 @@
+"""Shared fixtures: a small world of three organisations in two partnerships, people in every role,
+and clients signed in with both factors."""
+
+from __future__ import annotations
+
+import datetime
+import os
+from dataclasses import dataclass
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tests.factories import (
+    AgreementFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    PartnershipFactory,
+    UserFactory,
+)
+
+os.environ.setdefault("CONVENOR_TESTING", "1")
+
+
+def pytest_collection_modifyitems(config, items):
+    on_postgres = os.environ.get("DATABASE_URL", "").startswith("postgres")
+    skip_pg = pytest.mark.skip(reason="needs PostgreSQL: make test starts one (DATABASE_URL)")
+    for item in items:
+        if "postgres" in item.keywords and not on_postgres:
+            item.add_marker(skip_pg)
+
+
+@dataclass
+class World:
+    own: object  # organisation A, lead of partnership "shared"
+    partner: object  # organisation B, in "shared" with A
+    outside: object  # organisation C, only in "elsewhere"
+    shared: object
+    elsewhere: object
+    shared_agreement: object
+    elsewhere_agreement: object
+    people: dict  # role -> user at A (plus "partner_person", "outside_person")
+
+
+ROLES = [
+    "partnership_administrator",
+    "analyst",
+    "practitioner",
+    "board_member",
+    "auditor",
+]
+
+
+@pytest.fixture
+def world(db) -> World:
+    own = OrganisationFactory(name="Own Police", kind="police_force")
+    partner = OrganisationFactory(name="Partner Council", kind="council")
+    outside = OrganisationFactory(name="Outside Council", kind="council")
+    shared = PartnershipFactory(name="Shared Partnership", lead_organisation=own)
+    shared.organisations.set([own, partner])
+    elsewhere = PartnershipFactory(name="Elsewhere Partnership", lead_organisation=outside)
+    elsewhere.organisations.set([outside])
+    shared_agreement = AgreementFactory(partnership=shared, title="Shared ISA")
+    shared_agreement.parties.set([own, partner])
+    elsewhere_agreement = AgreementFactory(partnership=elsewhere, title="Elsewhere ISA")
+    elsewhere_agreement.parties.set([outside])
+    people = {}
+    for role in ROLES:
+        user = UserFactory(username=f"own-{role.replace('_', '-')}")
+        MembershipFactory(user=user, organisation=own, role=role)
+        people[role] = user
+    people["partner_person"] = UserFactory(username="partner-person")
+    MembershipFactory(user=people["partner_person"], organisation=partner, role="practitioner")
+    people["outside_person"] = UserFactory(username="outside-person")
+    MembershipFactory(user=people["outside_person"], organisation=outside, role="practitioner")
+    people["outside_auditor"] = UserFactory(username="outside-auditor")
+    MembershipFactory(user=people["outside_auditor"], organisation=outside, role="auditor")
+    return World(own, partner, outside, shared, elsewhere, shared_agreement, elsewhere_agreement, people)
+
+
+def verified_login(client, user):
+    """Sign ``client`` in as ``user`` with both factors, as the sign-in pages would."""
+    device, _ = TOTPDevice.objects.get_or_create(user=user, confirmed=True, defaults={"name": "app"})
+    client.force_login(user)
+    session = client.session
+    session["otp_device_id"] = device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def login(client):
+    def _login(user):
+        return verified_login(client, user)
+
+    return _login
+
+
+@pytest.fixture
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+@pytest.fixture
+def on_postgres() -> bool:
+    return connection.vendor == "postgresql"
