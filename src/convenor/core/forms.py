@@ -88,7 +88,7 @@ class AgreementForm(forms.ModelForm):
         self.fields["parties"].queryset = partnership.organisations.all()
         for name, field in self.fields.items():
             if name not in ("legal_bases", "parties"):
-                field.error_messages.setdefault("required", f"Enter the {field.label.lower()}")
+                field.error_messages["required"] = f"Enter the {field.label.lower()}"
 
     def clean(self):
         cleaned = super().clean()
