@@ -1,0 +1,89 @@
+"""The REST API: OpenAPI schema, per-user tokens, and no server error for any generated request."""
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from rest_framework.authtoken.models import Token
+from schemathesis.checks import not_a_server_error
+
+from convenor.core.areas import load_areas
+from convenor.core.models import AuditEntry
+from tests.conftest import verified_login
+
+
+def test_schema_is_served_and_describes_the_endpoints(client, db):
+    response = client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert response.status_code == 200
+    schema = response.json() if response["Content-Type"].endswith("json") else None
+    text = response.content.decode()
+    for path in ["/api/v1/organisations/", "/api/v1/agreements/", "/api/v1/audit-entries/"]:
+        assert path in text
+    assert schema is None or schema["info"]["title"] == "Convenor API"
+
+
+def test_token_is_issued_once_from_the_account_page_and_works(client, world):
+    user = world.people["analyst"]
+    verified_login(client, user)
+    body = client.post("/account/", {"action": "issue"}).content.decode()
+    key = Token.objects.get(user=user).key
+    assert key in body
+    assert key not in client.get("/account/").content.decode()  # shown once only
+    api = client.__class__()
+    response = api.get("/api/v1/organisations/", HTTP_AUTHORIZATION=f"Token {key}")
+    assert response.status_code == 200
+    assert AuditEntry.objects.filter(action="api_token_issued", actor=user).exists()
+    client.post("/account/", {"action": "revoke"})
+    response = api.get("/api/v1/organisations/", HTTP_AUTHORIZATION=f"Token {key}")
+    assert response.status_code == 401
+
+
+def test_a_wrong_token_is_refused(db, client):
+    response = client.get("/api/v1/organisations/", HTTP_AUTHORIZATION="Token not-a-real-token")
+    assert response.status_code == 401
+    assert "detail" in response.json()
+
+
+@pytest.fixture
+def api_schema(live_server, transactional_db, django_db_serialized_rollback=None):
+    return schemathesis.openapi.from_url(f"{live_server.url}/api/v1/schema/?format=json")
+
+
+@pytest.fixture
+def token_for_administrator(transactional_db):
+    from tests.conftest import World  # noqa: F401  (the world fixture cannot mix with live_server here)
+    from tests.factories import (
+        AgreementFactory,
+        MembershipFactory,
+        OrganisationFactory,
+        PartnershipFactory,
+        UserFactory,
+    )
+
+    load_areas()
+    own = OrganisationFactory(name="Own Police", kind="police_force")
+    partner = OrganisationFactory(name="Partner Council")
+    partnership = PartnershipFactory(name="Shared", lead_organisation=own)
+    partnership.organisations.set([own, partner])
+    AgreementFactory(partnership=partnership).parties.set([own, partner])
+    user = UserFactory(username="api-admin")
+    MembershipFactory(user=user, organisation=own, role="partnership_administrator")
+    MembershipFactory(user=user, organisation=own, role="auditor")
+    return Token.objects.create(user=user).key
+
+
+schema = schemathesis.pytest.from_fixture("api_schema")
+
+
+@pytest.mark.slow
+@schema.parametrize()
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                           HealthCheck.filter_too_much],
+)
+def test_no_generated_request_causes_a_server_error(case, token_for_administrator):
+    case.call_and_validate(
+        headers={"Authorization": f"Token {token_for_administrator}"},
+        checks=[not_a_server_error],
+    )
