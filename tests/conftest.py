@@ -76,12 +76,16 @@ def world(db) -> World:
     MembershipFactory(user=people["outside_person"], organisation=outside, role="practitioner")
     people["outside_auditor"] = UserFactory(username="outside-auditor")
     MembershipFactory(user=people["outside_auditor"], organisation=outside, role="auditor")
-    return World(own, partner, outside, shared, elsewhere, shared_agreement, elsewhere_agreement, people)
+    return World(
+        own, partner, outside, shared, elsewhere, shared_agreement, elsewhere_agreement, people
+    )
 
 
 def verified_login(client, user):
     """Sign ``client`` in as ``user`` with both factors, as the sign-in pages would."""
-    device, _ = TOTPDevice.objects.get_or_create(user=user, confirmed=True, defaults={"name": "app"})
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, confirmed=True, defaults={"name": "app"}
+    )
     client.force_login(user)
     session = client.session
     session["otp_device_id"] = device.persistent_id

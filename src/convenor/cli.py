@@ -1,11 +1,11 @@
 """The ``convenor`` console command: Convenor's operator commands, on Django's management layer.
 
-    convenor demo             set up the embedded database with the demo partnership and serve it
-    convenor serve            serve Convenor (runs migrations first)
-    convenor audit verify     prove the audit chain unbroken; exit 1 naming the first bad entry
-    convenor load-areas       load ONS local authorities, police force areas and regions
-    convenor createsuperuser  create an operator account
-    convenor <django command> any other Django management command (migrate, check, ...)
+convenor demo             set up the embedded database with the demo partnership and serve it
+convenor serve            serve Convenor (runs migrations first)
+convenor audit verify     prove the audit chain unbroken; exit 1 naming the first bad entry
+convenor load-areas       load ONS local authorities, police force areas and regions
+convenor createsuperuser  create an operator account
+convenor <django command> any other Django management command (migrate, check, ...)
 """
 
 from __future__ import annotations
@@ -26,7 +26,11 @@ OPERATOR_COMMANDS = {
 def _help() -> str:
     lines = ["usage: convenor COMMAND [options]", "", "Operator commands:"]
     lines += [f"  {name:<16} {text}" for name, text in OPERATOR_COMMANDS.items()]
-    lines += ["", "Any other Django management command also works; 'convenor COMMAND --help' for its options."]
+    lines += [
+        "",
+        "Any other Django management command also works;",
+        "'convenor COMMAND --help' gives its options.",
+    ]
     return "\n".join(lines)
 
 

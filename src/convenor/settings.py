@@ -210,7 +210,8 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Convenor API",
     "DESCRIPTION": "Convenor's REST API. Authenticate with a per-user token: "
-    "`Authorization: Token <key>`. Every endpoint goes through the same access policy as the pages.",
+    "`Authorization: Token <key>`. Every endpoint goes through the same access policy "
+    "as the pages.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],

@@ -15,8 +15,10 @@ AXE_SOURCE = None
 
 
 def chromium_path() -> str | None:
-    return os.environ.get("CONVENOR_CHROMIUM") or shutil.which("chromium") or shutil.which(
-        "chromium-browser"
+    return (
+        os.environ.get("CONVENOR_CHROMIUM")
+        or shutil.which("chromium")
+        or shutil.which("chromium-browser")
     )
 
 
@@ -59,9 +61,7 @@ def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url)
     page = context.new_page()
     page.console_errors = []
-    page.on(
-        "console", lambda m: page.console_errors.append(m.text) if m.type == "error" else None
-    )
+    page.on("console", lambda m: page.console_errors.append(m.text) if m.type == "error" else None)
     yield page
     context.close()
 
@@ -74,6 +74,10 @@ def axe_violations(page) -> list[dict]:
             values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})"""
     )
     return [
-        {"id": v["id"], "help": v["help"], "nodes": [(n["target"], n.get("failureSummary", "")) for n in v["nodes"]][:3]}
+        {
+            "id": v["id"],
+            "help": v["help"],
+            "nodes": [(n["target"], n.get("failureSummary", "")) for n in v["nodes"]][:3],
+        }
         for v in result["violations"]
     ]

@@ -5,9 +5,9 @@ Content-Security-Policy blocks nothing the pages need."""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import expect
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from convenor.core.demo import PRESTON, WEST_MIDLANDS, load_demo
 from convenor.core.models import InformationSharingAgreement, Partnership
@@ -99,9 +99,13 @@ def test_administrator_browses_and_records_an_agreement(page, demo_accounts):
     page.get_by_label("Review date").fill("2027-12-01")
     page.get_by_role("button", name="Record agreement").click()
     page.wait_for_selector("text=Firearms surrender data sharing (NABIS s22)")
-    expect(page.get_by_text("Agreement “Firearms surrender data sharing (NABIS s22)” recorded")).to_be_visible()
+    expect(
+        page.get_by_text("Agreement “Firearms surrender data sharing (NABIS s22)” recorded")
+    ).to_be_visible()
     _accessible(page, "agreement recorded")
-    assert InformationSharingAgreement.objects.filter(title__startswith="Firearms surrender").exists()
+    assert InformationSharingAgreement.objects.filter(
+        title__startswith="Firearms surrender"
+    ).exists()
 
 
 def test_auditor_reads_the_audit_record(page, demo_accounts):

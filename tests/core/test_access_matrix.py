@@ -80,12 +80,24 @@ PAGES = [
 API = [
     ("api organisation list", lambda w: "/api/v1/organisations/", everyone(200)),
     ("api own organisation", lambda w: f"/api/v1/organisations/{w.own.slug}/", everyone(200)),
-    ("api partner organisation", lambda w: f"/api/v1/organisations/{w.partner.slug}/", everyone(200)),
-    ("api outside organisation", lambda w: f"/api/v1/organisations/{w.outside.slug}/", everyone(404)),
+    (
+        "api partner organisation",
+        lambda w: f"/api/v1/organisations/{w.partner.slug}/",
+        everyone(200),
+    ),
+    (
+        "api outside organisation",
+        lambda w: f"/api/v1/organisations/{w.outside.slug}/",
+        everyone(404),
+    ),
     ("api partner person", lambda w: "/api/v1/people/partner-person/", everyone(200)),
     ("api outside person", lambda w: "/api/v1/people/outside-person/", everyone(404)),
     ("api own partnership", lambda w: f"/api/v1/partnerships/{w.shared.slug}/", everyone(200)),
-    ("api outside partnership", lambda w: f"/api/v1/partnerships/{w.elsewhere.slug}/", everyone(404)),
+    (
+        "api outside partnership",
+        lambda w: f"/api/v1/partnerships/{w.elsewhere.slug}/",
+        everyone(404),
+    ),
     ("api own agreement", lambda w: f"/api/v1/agreements/{w.shared_agreement.pk}/", everyone(200)),
     (
         "api outside agreement",
@@ -142,7 +154,9 @@ def test_api_create_agreement_matrix(world, role, name, partnership, expected):
     api = APIClient()
     api.force_authenticate(world.people[role])
     payload = _agreement_payload(world, partnership(world))
-    response = api.post("/api/v1/agreements/", data=json.dumps(payload), content_type="application/json")
+    response = api.post(
+        "/api/v1/agreements/", data=json.dumps(payload), content_type="application/json"
+    )
     assert response.status_code == expected[role], response.content
 
 

@@ -34,7 +34,9 @@ def test_administrator_records_an_agreement(client, world):
     agreement = InformationSharingAgreement.objects.get(title="Preston SOC ISA 2027")
     assert set(agreement.parties.all()) == {world.own, world.partner}
     assert agreement.legal_bases == ["cda_s115", "dpa_part3"]
-    assert AuditEntry.objects.filter(action="agreement_created", object_id=str(agreement.pk)).exists()
+    assert AuditEntry.objects.filter(
+        action="agreement_created", object_id=str(agreement.pk)
+    ).exists()
 
 
 @pytest.mark.parametrize(
@@ -51,7 +53,9 @@ def test_administrator_records_an_agreement(client, world):
 def test_bad_input_is_explained_and_nothing_is_saved(client, world, overrides, message):
     verified_login(client, world.people["partnership_administrator"])
     before = InformationSharingAgreement.objects.count()
-    response = client.post(f"/partnerships/{world.shared.slug}/agreements/new/", _form(world, **overrides))
+    response = client.post(
+        f"/partnerships/{world.shared.slug}/agreements/new/", _form(world, **overrides)
+    )
     assert response.status_code == 200
     assert message in response.content.decode()
     assert InformationSharingAgreement.objects.count() == before
@@ -99,9 +103,18 @@ def test_api_bad_input_gets_field_errors(world):
 
     api = APIClient()
     api.force_authenticate(world.people["partnership_administrator"])
-    payload = {"partnership": world.shared.slug, "title": "x", "purpose": "x", "legal_bases": [],
-               "parties": [world.own.slug], "data_categories": "x", "retention": "x",
-               "security": "x", "starts_on": "2027-01-01", "review_date": "2026-01-01"}
+    payload = {
+        "partnership": world.shared.slug,
+        "title": "x",
+        "purpose": "x",
+        "legal_bases": [],
+        "parties": [world.own.slug],
+        "data_categories": "x",
+        "retention": "x",
+        "security": "x",
+        "starts_on": "2027-01-01",
+        "review_date": "2026-01-01",
+    }
     before = InformationSharingAgreement.objects.count()
     response = api.post("/api/v1/agreements/", payload, format="json")
     assert response.status_code == 400

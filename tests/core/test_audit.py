@@ -10,7 +10,9 @@ from convenor.core.models import AuditEntry
 
 
 def _entries(world, n=5):
-    return [audit.record(f"action_{i}", actor=world.people["analyst"], obj=world.own) for i in range(n)]
+    return [
+        audit.record(f"action_{i}", actor=world.people["analyst"], obj=world.own) for i in range(n)
+    ]
 
 
 def test_each_entry_holds_the_hash_of_the_one_before(world):
@@ -35,7 +37,9 @@ def _tamper(sql, params):
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # A database superuser can switch the guard off; verification must still catch it.
-            cursor.execute("ALTER TABLE core_auditentry DISABLE TRIGGER core_auditentry_append_only")
+            cursor.execute(
+                "ALTER TABLE core_auditentry DISABLE TRIGGER core_auditentry_append_only"
+            )
         cursor.execute(sql, params)
         if connection.vendor == "postgresql":
             cursor.execute("ALTER TABLE core_auditentry ENABLE TRIGGER core_auditentry_append_only")
@@ -43,7 +47,9 @@ def _tamper(sql, params):
 
 def test_an_edited_row_is_caught_and_named(world):
     entries = _entries(world)
-    _tamper("UPDATE core_auditentry SET action = %s WHERE id = %s", ["nothing_to_see", entries[2].pk])
+    _tamper(
+        "UPDATE core_auditentry SET action = %s WHERE id = %s", ["nothing_to_see", entries[2].pk]
+    )
     result = audit.verify()
     assert not result.ok
     assert result.first_break.entry_id == entries[2].pk

@@ -25,7 +25,9 @@ def test_convenor_help_lists_the_operator_commands():
 
 def test_audit_help_names_verify(tmp_path):
     result = subprocess.run(
-        [_convenor(), "audit", "--help"], capture_output=True, text=True,
+        [_convenor(), "audit", "--help"],
+        capture_output=True,
+        text=True,
         env={"CONVENOR_TESTING": "1", "CONVENOR_VAR_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"},
     )
     assert result.returncode == 0 and "verify" in result.stdout
@@ -37,17 +39,31 @@ def test_demo_loads_the_partnership_and_prints_sign_ins(db, capsys):
     for username, *_ in PEOPLE:
         assert username in out
     assert Partnership.objects.filter(name__in=[WEST_MIDLANDS, PRESTON]).count() == 2
-    for name in ["National Crime Agency", "HM Revenue and Customs", "Crimestoppers",
-                 "Preston Vocational Centre (Twilight Project)", "Birmingham City Council"]:
+    for name in [
+        "National Crime Agency",
+        "HM Revenue and Customs",
+        "Crimestoppers",
+        "Preston Vocational Centre (Twilight Project)",
+        "Birmingham City Council",
+    ]:
         assert Organisation.objects.filter(name=name).exists()
     roles = set(Membership.objects.values_list("role", flat=True))
-    assert roles == {"partnership_administrator", "analyst", "practitioner", "board_member", "auditor"}
+    assert roles == {
+        "partnership_administrator",
+        "analyst",
+        "practitioner",
+        "board_member",
+        "auditor",
+    }
     # West Midlands people cannot see the Preston partnership, and the other way round.
     from convenor.core import access
 
     alex = User.objects.get(username="alex.morgan")
     assert not access.visible(alex, Partnership.objects.filter(name=PRESTON)).exists()
-    assert access.visible(User.objects.get(username="chris.evans"), Partnership.objects.all()).count() == 2
+    assert (
+        access.visible(User.objects.get(username="chris.evans"), Partnership.objects.all()).count()
+        == 2
+    )
 
 
 def test_demo_can_run_twice_and_issues_new_passwords(db, capsys):
@@ -56,7 +72,7 @@ def test_demo_can_run_twice_and_issues_new_passwords(db, capsys):
     call_command("demo", "--no-serve")
     second = capsys.readouterr().out
     assert Organisation.objects.filter(name="Preston City Council").count() == 1
-    line = next(l for l in first.splitlines() if l.startswith("alex.morgan"))
+    line = next(row for row in first.splitlines() if row.startswith("alex.morgan"))
     assert line not in second
     from convenor.core import audit
 

@@ -89,10 +89,13 @@ def test_repeated_failures_lock_the_account(client, person, device):
 
 
 def test_next_cannot_send_the_user_off_site(client, person, device):
-    client.post("/sign-in/?next=https://evil.example/", {"username": "pat.jones", "password": PASSWORD,
-                                                         "next": "https://evil.example/"})
-    response = client.post("/sign-in/verify/", {"code": current_code(device),
-                                                 "next": "https://evil.example/"})
+    client.post(
+        "/sign-in/?next=https://evil.example/",
+        {"username": "pat.jones", "password": PASSWORD, "next": "https://evil.example/"},
+    )
+    response = client.post(
+        "/sign-in/verify/", {"code": current_code(device), "next": "https://evil.example/"}
+    )
     assert response["Location"] == "/"
 
 
@@ -129,11 +132,23 @@ def test_cookies_are_secure_outside_the_demo_and_tests(tmp_path):
     import subprocess
     import sys
 
-    code = "from django.conf import settings; print(settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE, settings.DEBUG)"
-    env = {"DJANGO_SETTINGS_MODULE": "convenor.settings", "CONVENOR_SECRET_KEY": "x" * 50,
-           "CONVENOR_VAR_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
-    out = subprocess.run([sys.executable, "-c", "import django; django.setup(); " + code],
-                         env=env, capture_output=True, text=True, check=True).stdout.split()
+    code = (
+        "from django.conf import settings; "
+        "print(settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE, settings.DEBUG)"
+    )
+    env = {
+        "DJANGO_SETTINGS_MODULE": "convenor.settings",
+        "CONVENOR_SECRET_KEY": "x" * 50,
+        "CONVENOR_VAR_DIR": str(tmp_path),
+        "PATH": "/usr/bin:/bin",
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); " + code],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
     assert out == ["True", "True", "False"]
 
 
@@ -141,9 +156,16 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     import subprocess
     import sys
 
-    env = {"DJANGO_SETTINGS_MODULE": "convenor.settings", "CONVENOR_VAR_DIR": str(tmp_path),
-           "PATH": "/usr/bin:/bin"}
-    result = subprocess.run([sys.executable, "-c", "import django; django.setup()"], env=env,
-                            capture_output=True, text=True)
+    env = {
+        "DJANGO_SETTINGS_MODULE": "convenor.settings",
+        "CONVENOR_VAR_DIR": str(tmp_path),
+        "PATH": "/usr/bin:/bin",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode != 0
     assert "CONVENOR_SECRET_KEY" in result.stderr

@@ -168,7 +168,9 @@ def get_visible_or_404(user: Any, queryset: QuerySet[M], **lookup: Any) -> M:
         raise Http404("Not found") from missing
 
 
-def sharing_permitted(from_organisation: Organisation, to_organisation: Organisation, on=None) -> bool:
+def sharing_permitted(
+    from_organisation: Organisation, to_organisation: Organisation, on=None
+) -> bool:
     """Whether information may pass between two organisations: both must be parties to an ISA
     that is in force today (or on ``on``)."""
     if from_organisation.pk == to_organisation.pk:

@@ -25,6 +25,7 @@ from .models import (
     User,
 )
 
+
 class PolicyViewSetMixin:
     """The queryset is always the part of ``base_queryset`` the policy lets the user see."""
 
@@ -89,12 +90,16 @@ class PartnershipSerializer(serializers.ModelSerializer):
     def get_organisations(self, partnership: Partnership) -> list[str]:
         request = self.context["request"]
         return list(
-            access.visible(request.user, partnership.organisations.all()).values_list("slug", flat=True)
+            access.visible(request.user, partnership.organisations.all()).values_list(
+                "slug", flat=True
+            )
         )
 
 
 class AgreementSerializer(serializers.ModelSerializer):
-    partnership = serializers.SlugRelatedField(slug_field="slug", queryset=Partnership.objects.none())
+    partnership = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Partnership.objects.none()
+    )
     parties = serializers.SlugRelatedField(
         slug_field="slug", many=True, queryset=Organisation.objects.none()
     )
@@ -106,8 +111,18 @@ class AgreementSerializer(serializers.ModelSerializer):
     class Meta:
         model = InformationSharingAgreement
         fields = [
-            "id", "partnership", "title", "purpose", "legal_bases", "parties", "data_categories",
-            "retention", "security", "starts_on", "review_date", "status",
+            "id",
+            "partnership",
+            "title",
+            "purpose",
+            "legal_bases",
+            "parties",
+            "data_categories",
+            "retention",
+            "security",
+            "starts_on",
+            "review_date",
+            "status",
         ]
         read_only_fields = ["id", "status"]
 
@@ -115,7 +130,9 @@ class AgreementSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None:
-            self.fields["partnership"].queryset = access.visible(request.user, Partnership.objects.all())
+            self.fields["partnership"].queryset = access.visible(
+                request.user, Partnership.objects.all()
+            )
             self.fields["parties"].child_relation.queryset = access.visible(
                 request.user, Organisation.objects.all()
             )
@@ -134,8 +151,17 @@ class AuditEntrySerializer(serializers.ModelSerializer):
     class Meta:
         model = AuditEntry
         fields = [
-            "id", "at", "actor_username", "actor_organisation", "action", "object_type",
-            "object_id", "object_repr", "detail", "previous_hash", "entry_hash",
+            "id",
+            "at",
+            "actor_username",
+            "actor_organisation",
+            "action",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "detail",
+            "previous_hash",
+            "entry_hash",
         ]
 
 

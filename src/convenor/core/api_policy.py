@@ -21,7 +21,11 @@ class PolicyPermission(permissions.BasePermission):
         return bool(request.user and request.user.is_authenticated and request.user.is_active)
 
     def has_object_permission(self, request, view, obj) -> bool:
-        wanted = access.Action.VIEW if request.method in permissions.SAFE_METHODS else access.Action.CHANGE
+        wanted = (
+            access.Action.VIEW
+            if request.method in permissions.SAFE_METHODS
+            else access.Action.CHANGE
+        )
         return access.can(request.user, wanted, obj)
 
 

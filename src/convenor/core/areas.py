@@ -55,7 +55,11 @@ def load_areas() -> dict[str, int]:
         else:
             Area.objects.update_or_create(
                 code=code,
-                defaults={"name": name, "kind": Area.Kind.LOWER_TIER, "parent": upper[row["UTLA21CD"]]},
+                defaults={
+                    "name": name,
+                    "kind": Area.Kind.LOWER_TIER,
+                    "parent": upper[row["UTLA21CD"]],
+                },
             )
         counts["ltla"] += 1
     counts["utla"] = Area.objects.filter(kind=Area.Kind.UPPER_TIER).count()
@@ -70,10 +74,16 @@ def load_areas() -> dict[str, int]:
         for force_data in region_data["forces"]:
             force, _ = Area.objects.update_or_create(
                 code=force_data["code"],
-                defaults={"name": force_data["name"], "kind": Area.Kind.POLICE_FORCE, "parent": region},
+                defaults={
+                    "name": force_data["name"],
+                    "kind": Area.Kind.POLICE_FORCE,
+                    "parent": region,
+                },
             )
             force.local_authorities.set(
-                Area.objects.filter(code__in=force_data["local_authorities"], kind=Area.Kind.LOWER_TIER)
+                Area.objects.filter(
+                    code__in=force_data["local_authorities"], kind=Area.Kind.LOWER_TIER
+                )
             )
             counts["pfa"] += 1
     return counts
@@ -111,7 +121,12 @@ class _Directory:
                 self._index.update(
                     zip(
                         frame["pcd_abbr"],
-                        zip(frame["laua"].astype(str), frame["oseast1m"], frame["osnrth1m"], strict=True),
+                        zip(
+                            frame["laua"].astype(str),
+                            frame["oseast1m"],
+                            frame["osnrth1m"],
+                            strict=True,
+                        ),
                         strict=True,
                     )
                 )

@@ -136,8 +136,11 @@ def verify() -> Verification:
         if entry.previous_hash != expected_previous:
             return Verification(
                 checked,
-                Break(entry.id, "its link to the entry before does not match "
-                      "(an entry before it was changed, removed or inserted)"),
+                Break(
+                    entry.id,
+                    "its link to the entry before does not match "
+                    "(an entry before it was changed, removed or inserted)",
+                ),
             )
         if compute_hash(entry) != entry.entry_hash:
             return Verification(checked, Break(entry.id, "its content does not match its hash"))

@@ -40,11 +40,26 @@ ORGANISATIONS: list[tuple[str, str, str | None, list[str]]] = [
     ("Birmingham City Council", K.COUNCIL, None, ["E08000025"]),
     ("Preston City Council", K.COUNCIL, None, ["E07000123"]),
     ("Preston City Council Licensing", K.COUNCIL_SERVICE, "Preston City Council", ["E07000123"]),
-    ("Preston City Council Environmental Health", K.COUNCIL_SERVICE, "Preston City Council", ["E07000123"]),
+    (
+        "Preston City Council Environmental Health",
+        K.COUNCIL_SERVICE,
+        "Preston City Council",
+        ["E07000123"],
+    ),
     ("Preston City Council Fraud Team", K.COUNCIL_SERVICE, "Preston City Council", ["E07000123"]),
-    ("Preston City Council Community Safety", K.COUNCIL_SERVICE, "Preston City Council", ["E07000123"]),
+    (
+        "Preston City Council Community Safety",
+        K.COUNCIL_SERVICE,
+        "Preston City Council",
+        ["E07000123"],
+    ),
     ("Lancashire Constabulary", K.POLICE_FORCE, None, ["E23000003"]),
-    ("Lancashire Constabulary SOC Project (Operation Genga)", K.OTHER, "Lancashire Constabulary", ["E23000003"]),
+    (
+        "Lancashire Constabulary SOC Project (Operation Genga)",
+        K.OTHER,
+        "Lancashire Constabulary",
+        ["E23000003"],
+    ),
     ("National Crime Agency", K.NATIONAL_AGENCY, None, []),
     ("HM Revenue and Customs", K.NATIONAL_AGENCY, None, []),
     ("Department for Work and Pensions", K.NATIONAL_AGENCY, None, []),
@@ -64,11 +79,18 @@ PARTNERSHIPS = {
         "annual Partnerships Summit and SOC local profiles for each local authority.",
         "areas": ["E12000005"],
         "members": [
-            "Office of the West Midlands Police and Crime Commissioner", "West Midlands Police",
-            "Staffordshire Police", "Warwickshire Police", "West Mercia Police",
-            "West Midlands Regional Organised Crime Unit", "Birmingham City Council",
-            "National Crime Agency", "HM Revenue and Customs", "Department for Work and Pensions",
-            "Driver and Vehicle Licensing Agency", "Crimestoppers",
+            "Office of the West Midlands Police and Crime Commissioner",
+            "West Midlands Police",
+            "Staffordshire Police",
+            "Warwickshire Police",
+            "West Mercia Police",
+            "West Midlands Regional Organised Crime Unit",
+            "Birmingham City Council",
+            "National Crime Agency",
+            "HM Revenue and Customs",
+            "Department for Work and Pensions",
+            "Driver and Vehicle Licensing Agency",
+            "Crimestoppers",
         ],
     },
     PRESTON: {
@@ -78,11 +100,17 @@ PARTNERSHIPS = {
         "Preston, and act together against it (Operation Genga).",
         "areas": ["E07000123"],
         "members": [
-            "Preston City Council", "Preston City Council Licensing",
-            "Preston City Council Environmental Health", "Preston City Council Fraud Team",
-            "Preston City Council Community Safety", "Lancashire Constabulary",
-            "Lancashire Constabulary SOC Project (Operation Genga)", "National Crime Agency",
-            "HM Revenue and Customs", "Department for Work and Pensions", "Crimestoppers",
+            "Preston City Council",
+            "Preston City Council Licensing",
+            "Preston City Council Environmental Health",
+            "Preston City Council Fraud Team",
+            "Preston City Council Community Safety",
+            "Lancashire Constabulary",
+            "Lancashire Constabulary SOC Project (Operation Genga)",
+            "National Crime Agency",
+            "HM Revenue and Customs",
+            "Department for Work and Pensions",
+            "Crimestoppers",
             "Preston Vocational Centre (Twilight Project)",
         ],
     },
@@ -90,27 +118,84 @@ PARTNERSHIPS = {
 
 # username, first, last, job title, [(organisation, role)]
 PEOPLE: list[tuple[str, str, str, str, list[tuple[str, str]]]] = [
-    ("alex.morgan", "Alex", "Morgan", "Partnerships Manager",
-     [("Office of the West Midlands Police and Crime Commissioner", Role.PARTNERSHIP_ADMINISTRATOR)]),
-    ("dana.reid", "Dana", "Reid", "Data Protection Officer",
-     [("Office of the West Midlands Police and Crime Commissioner", Role.AUDITOR)]),
-    ("priya.shah", "Priya", "Shah", "Intelligence Analyst",
-     [("West Midlands Regional Organised Crime Unit", Role.ANALYST)]),
-    ("tom.hughes", "Tom", "Hughes", "Detective Inspector",
-     [("West Midlands Police", Role.PRACTITIONER)]),
-    ("sam.okoro", "Sam", "Okoro", "Cabinet Member for Community Safety",
-     [("Birmingham City Council", Role.BOARD_MEMBER)]),
-    ("kim.patel", "Kim", "Patel", "Community Safety Manager",
-     [("Preston City Council", Role.PARTNERSHIP_ADMINISTRATOR),
-      ("Preston City Council Community Safety", Role.BOARD_MEMBER)]),
-    ("jo.whittaker", "Jo", "Whittaker", "Licensing Officer",
-     [("Preston City Council Licensing", Role.PRACTITIONER)]),
-    ("lee.barnes", "Lee", "Barnes", "SOC Project Analyst",
-     [("Lancashire Constabulary", Role.ANALYST)]),
-    ("chris.evans", "Chris", "Evans", "Fraud Investigator",
-     [("HM Revenue and Customs", Role.PRACTITIONER)]),
-    ("morgan.ellis", "Morgan", "Ellis", "Twilight Project Coordinator",
-     [("Preston Vocational Centre (Twilight Project)", Role.PRACTITIONER)]),
+    (
+        "alex.morgan",
+        "Alex",
+        "Morgan",
+        "Partnerships Manager",
+        [
+            (
+                "Office of the West Midlands Police and Crime Commissioner",
+                Role.PARTNERSHIP_ADMINISTRATOR,
+            )
+        ],
+    ),
+    (
+        "dana.reid",
+        "Dana",
+        "Reid",
+        "Data Protection Officer",
+        [("Office of the West Midlands Police and Crime Commissioner", Role.AUDITOR)],
+    ),
+    (
+        "priya.shah",
+        "Priya",
+        "Shah",
+        "Intelligence Analyst",
+        [("West Midlands Regional Organised Crime Unit", Role.ANALYST)],
+    ),
+    (
+        "tom.hughes",
+        "Tom",
+        "Hughes",
+        "Detective Inspector",
+        [("West Midlands Police", Role.PRACTITIONER)],
+    ),
+    (
+        "sam.okoro",
+        "Sam",
+        "Okoro",
+        "Cabinet Member for Community Safety",
+        [("Birmingham City Council", Role.BOARD_MEMBER)],
+    ),
+    (
+        "kim.patel",
+        "Kim",
+        "Patel",
+        "Community Safety Manager",
+        [
+            ("Preston City Council", Role.PARTNERSHIP_ADMINISTRATOR),
+            ("Preston City Council Community Safety", Role.BOARD_MEMBER),
+        ],
+    ),
+    (
+        "jo.whittaker",
+        "Jo",
+        "Whittaker",
+        "Licensing Officer",
+        [("Preston City Council Licensing", Role.PRACTITIONER)],
+    ),
+    (
+        "lee.barnes",
+        "Lee",
+        "Barnes",
+        "SOC Project Analyst",
+        [("Lancashire Constabulary", Role.ANALYST)],
+    ),
+    (
+        "chris.evans",
+        "Chris",
+        "Evans",
+        "Fraud Investigator",
+        [("HM Revenue and Customs", Role.PRACTITIONER)],
+    ),
+    (
+        "morgan.ellis",
+        "Morgan",
+        "Ellis",
+        "Twilight Project Coordinator",
+        [("Preston Vocational Centre (Twilight Project)", Role.PRACTITIONER)],
+    ),
 ]
 
 
@@ -175,12 +260,19 @@ def load_demo() -> list[DemoAccount]:
     for username, first, last, title, roles in PEOPLE:
         user, _ = User.objects.update_or_create(
             username=username,
-            defaults={"first_name": first, "last_name": last, "job_title": title,
-                      "email": f"{username}@example.org", "is_active": True},
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "job_title": title,
+                "email": f"{username}@example.org",
+                "is_active": True,
+            },
         )
         for organisation_name, role in roles:
             Membership.objects.get_or_create(
-                user=user, organisation=_organisation(organisation_name), role=role,
+                user=user,
+                organisation=_organisation(organisation_name),
+                role=role,
                 defaults={"started_on": today - datetime.timedelta(days=365)},
             )
         password = secrets.token_urlsafe(12)
@@ -210,7 +302,8 @@ def _agreement(partnership, title, parties, *, starts_on, review_date):
             "partnership's area by sharing information about threats, people at risk and "
             "opportunities to act (Pursue, Prevent, Protect, Prepare).",
             "legal_bases": [LegalBasis.CDA_S115, LegalBasis.DPA_PART3, LegalBasis.UK_GDPR_6_1_E],
-            "data_categories": "Intelligence reports graded 3x5x2; nominal records; licence holders; "
+            "data_categories": "Intelligence reports graded 3x5x2; nominal records; "
+            "licence holders; "
             "council contractors and their directors; housing tenancies; benefit and tax flags.",
             "retention": "Reviewed under MoPI periods; shared copies destroyed when no longer "
             "needed for the purpose, and at the latest at the agreement's review date.",

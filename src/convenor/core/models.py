@@ -13,7 +13,7 @@ from django.utils import timezone
 
 
 class Area(models.Model):
-    """A real geography: ONS local authorities (lower and upper tier), police force areas, regions."""
+    """A real geography: ONS local authorities (both tiers), police force areas, regions."""
 
     class Kind(models.TextChoices):
         LOWER_TIER = "ltla", "Lower-tier local authority"
@@ -111,7 +111,7 @@ class Role(models.TextChoices):
 
 
 class Membership(models.Model):
-    """A person's role in an organisation. A person can hold several roles in several organisations."""
+    """A person's role in an organisation; a person may hold several, in several organisations."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(
@@ -197,7 +197,9 @@ class InformationSharingAgreement(models.Model):
     )
     parties = models.ManyToManyField(Organisation, related_name="agreements")
     data_categories = models.TextField(help_text="What data is shared, e.g. nominals, licences.")
-    retention = models.TextField(help_text="How long shared data is kept and how it is disposed of.")
+    retention = models.TextField(
+        help_text="How long shared data is kept and how it is disposed of."
+    )
     security = models.TextField(help_text="How shared data is protected, e.g. OFFICIAL-SENSITIVE.")
     starts_on = models.DateField()
     review_date = models.DateField()
@@ -296,4 +298,6 @@ class AuditEntry(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
     def __str__(self) -> str:
-        return f"#{self.pk} {self.action} {self.object_type}:{self.object_id} by {self.actor_username}"
+        return (
+            f"#{self.pk} {self.action} {self.object_type}:{self.object_id} by {self.actor_username}"
+        )

@@ -22,7 +22,9 @@ def create_agreement(
     be a member of the partnership.
     """
     if not access.can(actor, access.Action.CHANGE, partnership):
-        raise PermissionDenied("Only the lead organisation's partnership administrators can do this")
+        raise PermissionDenied(
+            "Only the lead organisation's partnership administrators can do this"
+        )
     parties = list(fields.pop("parties"))
     members = set(partnership.organisations.values_list("pk", flat=True))
     outsiders = [p.name for p in parties if p.pk not in members]
@@ -44,11 +46,15 @@ def create_agreement(
 @transaction.atomic
 def sign_agreement(actor: User, agreement: InformationSharingAgreement, **fields: Any) -> Signatory:
     if not access.can(actor, access.Action.CHANGE, agreement):
-        raise PermissionDenied("Only the lead organisation's partnership administrators can do this")
+        raise PermissionDenied(
+            "Only the lead organisation's partnership administrators can do this"
+        )
     signatory = Signatory(agreement=agreement, **fields)
     signatory.full_clean()
     signatory.save()
-    audit.record("agreement_signed", actor=actor, obj=agreement, detail={"signatory": str(signatory)})
+    audit.record(
+        "agreement_signed", actor=actor, obj=agreement, detail={"signatory": str(signatory)}
+    )
     return signatory
 
 

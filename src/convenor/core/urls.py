@@ -17,7 +17,9 @@ urlpatterns = [
     path("people/<str:username>/", views.person_detail, name="person"),
     path("partnerships/", views.partnership_list, name="partnerships"),
     path("partnerships/<slug:slug>/", views.partnership_detail, name="partnership"),
-    path("partnerships/<slug:slug>/agreements/new/", views.agreement_create, name="agreement_create"),
+    path(
+        "partnerships/<slug:slug>/agreements/new/", views.agreement_create, name="agreement_create"
+    ),
     path("partnerships/<slug:slug>/agreements/<int:pk>/", views.agreement_detail, name="agreement"),
     path("areas/", views.area_list, name="areas"),
     path("areas/postcode/", views.postcode_lookup, name="postcode"),

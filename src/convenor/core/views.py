@@ -122,9 +122,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
         form.add_error("code", "The security code is not right. Check your app and try again")
     qr_code = segno.make(device.config_url, error="m").svg_data_uri(scale=4)
     secret = base64.b32encode(device.bin_key).decode()
-    return render(
-        request, "core/enrol.html", {"form": form, "qr_code": qr_code, "secret": secret}
-    )
+    return render(request, "core/enrol.html", {"form": form, "qr_code": qr_code, "secret": secret})
 
 
 @require_POST
@@ -145,10 +143,14 @@ def home(request: HttpRequest) -> HttpResponse:
         .filter(access.current_memberships())
         .select_related("organisation")
     )
-    partnerships = visible(user, Partnership.objects.all()).filter(
-        organisations__memberships__user=user
-    ).distinct()
-    agreements = visible(user, InformationSharingAgreement.objects.filter(partnership__in=partnerships))
+    partnerships = (
+        visible(user, Partnership.objects.all())
+        .filter(organisations__memberships__user=user)
+        .distinct()
+    )
+    agreements = visible(
+        user, InformationSharingAgreement.objects.filter(partnership__in=partnerships)
+    )
     return render(
         request,
         "core/home.html",
@@ -193,7 +195,9 @@ def person_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     if query:
         people = people.filter(
-            Q(first_name__icontains=query) | Q(last_name__icontains=query) | Q(username__icontains=query)
+            Q(first_name__icontains=query)
+            | Q(last_name__icontains=query)
+            | Q(username__icontains=query)
         )
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "core/person_list.html", {"page": page, "query": query})
@@ -205,7 +209,9 @@ def person_detail(request: HttpRequest, username: str) -> HttpResponse:
     memberships = visible(
         request.user, person.memberships.filter(access.current_memberships())
     ).select_related("organisation")
-    return render(request, "core/person_detail.html", {"person": person, "memberships": memberships})
+    return render(
+        request, "core/person_detail.html", {"person": person, "memberships": memberships}
+    )
 
 
 # --- Partnerships and agreements -------------------------------------------------------------
@@ -254,11 +260,15 @@ def agreement_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def agreement_create(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = get_visible_or_404(request.user, Partnership.objects.all(), slug=slug)
     if not access.can(request.user, Action.CHANGE, partnership):
-        raise PermissionDenied("Only the lead organisation's partnership administrators can do this")
+        raise PermissionDenied(
+            "Only the lead organisation's partnership administrators can do this"
+        )
     form = AgreementForm(request.POST or None, partnership=partnership)
     if request.method == "POST" and form.is_valid():
         try:
-            agreement = services.create_agreement(request.user, partnership, dict(form.cleaned_data))
+            agreement = services.create_agreement(
+                request.user, partnership, dict(form.cleaned_data)
+            )
         except (ValueError, ValidationError) as problem:
             form.add_error(None, str(problem))
         else:
@@ -356,17 +366,33 @@ def audit_export(request: HttpRequest) -> StreamingHttpResponse:
     entries, filters = _audit_entries(request)
     audit.record("audit_exported", actor=request.user, detail={"filters": filters})
     writer = csv.writer(_Echo())
-    header = ["id", "at", "actor", "organisation", "action", "object_type", "object_id",
-              "object", "entry_hash"]
+    header = [
+        "id",
+        "at",
+        "actor",
+        "organisation",
+        "action",
+        "object_type",
+        "object_id",
+        "object",
+        "entry_hash",
+    ]
 
     def rows():
         yield writer.writerow(header)
         for entry in entries.order_by("id").iterator():
             yield writer.writerow(
-                [entry.id, entry.at.isoformat(), entry.actor_username,
-                 entry.actor_organisation.name if entry.actor_organisation else "", entry.action,
-                 entry.object_type, entry.object_id, _csv_safe(entry.object_repr),
-                 entry.entry_hash]
+                [
+                    entry.id,
+                    entry.at.isoformat(),
+                    entry.actor_username,
+                    entry.actor_organisation.name if entry.actor_organisation else "",
+                    entry.action,
+                    entry.object_type,
+                    entry.object_id,
+                    _csv_safe(entry.object_repr),
+                    entry.entry_hash,
+                ]
             )
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
@@ -414,4 +440,3 @@ def error_404(request, exception=None):
 def error_500(request):
     # No request context: whatever failed (the database, say) must not fail the error page too.
     return HttpResponse(render_to_string("500.html"), status=500)
-

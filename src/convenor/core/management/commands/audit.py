@@ -16,4 +16,6 @@ class Command(BaseCommand):
                 f"Audit chain broken at entry {result.first_break.entry_id}: "
                 f"{result.first_break.reason}. {result.checked} entries before it are intact."
             )
-        self.stdout.write(self.style.SUCCESS(f"Audit chain intact: {result.checked} entries verified."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Audit chain intact: {result.checked} entries verified.")
+        )

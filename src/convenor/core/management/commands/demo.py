@@ -9,7 +9,9 @@ class Command(BaseCommand):
     help = "Migrate, load the demo partnership (new one-time passwords each run) and serve it."
 
     def add_arguments(self, parser):
-        parser.add_argument("--no-serve", action="store_true", help="Load the demo, do not serve it")
+        parser.add_argument(
+            "--no-serve", action="store_true", help="Load the demo, do not serve it"
+        )
         parser.add_argument("address", nargs="?", default="127.0.0.1:8000")
 
     def handle(self, *args, **options):
@@ -17,15 +19,20 @@ class Command(BaseCommand):
         accounts = load_demo()
         out = self.stdout
         out.write(self.style.SUCCESS("\nThe demo partnership is loaded.\n"))
-        out.write("Sign in at http://%s/ with one of these accounts.\n" % options["address"])
-        out.write("Second factor: add the TOTP secret to any authenticator app, or run\n"
-                  "  convenor totp-code USERNAME   (demo only) to print the current code.\n\n")
+        out.write(f"Sign in at http://{options['address']}/ with one of these accounts.\n")
+        out.write(
+            "Second factor: add the TOTP secret to any authenticator app, or run\n"
+            "  convenor totp-code USERNAME   (demo only) to print the current code.\n\n"
+        )
         out.write(f"{'username':<14} {'one-time password':<18} {'TOTP secret':<34} role\n")
         for a in accounts:
             out.write(f"{a.username:<14} {a.password:<18} {a.totp_secret:<34} {a.roles}\n")
         out.write("\n")
         if not settings.DEMO:
-            out.write(self.style.WARNING(
-                "CONVENOR_DEMO is not set: cookies are Secure, so sign-in needs HTTPS.\n"))
+            out.write(
+                self.style.WARNING(
+                    "CONVENOR_DEMO is not set: cookies are Secure, so sign-in needs HTTPS.\n"
+                )
+            )
         if not options["no_serve"]:
             call_command("runserver", options["address"], use_reloader=False)

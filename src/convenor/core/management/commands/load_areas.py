@@ -4,11 +4,14 @@ from convenor.core.areas import load_areas
 
 
 class Command(BaseCommand):
-    help = "Load ONS local authorities (LTLA with UTLA), police force areas and regions. Idempotent."
+    help = (
+        "Load ONS local authorities (LTLA with UTLA), police force areas and regions. Idempotent."
+    )
 
     def handle(self, *args, **options):
         counts = load_areas()
         self.stdout.write(
-            f"Loaded {counts['ltla']} lower-tier and {counts['utla']} upper-tier local authorities, "
+            f"Loaded {counts['ltla']} lower-tier and {counts['utla']} upper-tier "
+            "local authorities, "
             f"{counts['pfa']} police force areas, {counts['region']} regions."
         )

@@ -13,7 +13,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not settings.DEMO:
             raise CommandError("totp-code works only in the demo (CONVENOR_DEMO=1).")
-        device = TOTPDevice.objects.filter(user__username=options["username"], confirmed=True).first()
+        device = TOTPDevice.objects.filter(
+            user__username=options["username"], confirmed=True
+        ).first()
         if device is None:
             raise CommandError(f"No confirmed authenticator for {options['username']!r}.")
         code = totp(device.bin_key, device.step, device.t0, device.digits, device.drift)
