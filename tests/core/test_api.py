@@ -90,3 +90,13 @@ def test_no_generated_request_causes_a_server_error(case, token_for_administrato
         headers={"Authorization": f"Token {token_for_administrator}"},
         checks=[not_a_server_error],
     )
+
+
+def test_huge_paging_numbers_are_bounded_not_a_server_error(world):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(world.people["analyst"])
+    response = api.get("/api/v1/organisations/", {"limit": 10**20, "offset": 10**20})
+    assert response.status_code == 200
+    assert response.json()["results"] == []

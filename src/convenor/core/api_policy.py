@@ -6,6 +6,7 @@ import logging
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import permissions, status
+from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
@@ -43,3 +44,13 @@ def exception_handler(exc, context):
             status=status.HTTP_500_INTERNAL_SERVER_ERROR,
         )
     return response
+
+
+class Pagination(LimitOffsetPagination):
+    """Limit/offset paging with bounds, so no number a client sends can overflow the database."""
+
+    max_limit = 500
+    max_offset = 2**31 - 1
+
+    def get_offset(self, request) -> int:
+        return min(super().get_offset(request), self.max_offset)
