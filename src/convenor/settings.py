@@ -63,8 +63,14 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+]
+# Convenor's own domain apps, in menu order. Each may provide `urls.py` (mounted at its AppConfig's
+# `url_prefix`), `api_urls.py` (mounted under /api/v1/), `demo.py` with `load_demo()` (called by
+# `convenor demo` after the core demo), and `navigation` on its AppConfig (menu entries).
+CONVENOR_APPS = [
     "convenor.core",
 ]
+INSTALLED_APPS += CONVENOR_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -1,10 +1,30 @@
+from importlib.util import find_spec
+
+from django.apps import apps
+from django.conf import settings
 from django.urls import include, path
 
 from convenor.core.admin import admin_site
 
+
+def _domain_urls() -> list:
+    """Each Convenor app's pages at its url_prefix and its API under /api/v1/."""
+    patterns = []
+    for name in settings.CONVENOR_APPS:
+        if name == "convenor.core":
+            continue
+        config = next(c for c in apps.get_app_configs() if c.name == name)
+        if find_spec(f"{name}.api_urls"):
+            patterns.append(path("api/v1/", include(f"{name}.api_urls")))
+        if find_spec(f"{name}.urls"):
+            patterns.append(path(f"{config.url_prefix}/", include(f"{name}.urls")))
+    return patterns
+
+
 urlpatterns = [
     path("admin/", admin_site.urls),
     path("api/v1/", include("convenor.core.api_urls")),
+    *_domain_urls(),
     path("", include("convenor.core.urls")),
 ]
 

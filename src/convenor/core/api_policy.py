@@ -6,8 +6,8 @@ import logging
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import permissions, status
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 
 from . import access

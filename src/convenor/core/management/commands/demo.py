@@ -1,3 +1,6 @@
+from importlib import import_module
+from importlib.util import find_spec
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -17,6 +20,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         call_command("migrate", interactive=False, verbosity=0)
         accounts = load_demo()
+        for name in settings.CONVENOR_APPS[1:]:
+            if find_spec(f"{name}.demo"):
+                loaded = import_module(f"{name}.demo").load_demo()
+                self.stdout.write(f"Loaded the {name.rsplit('.', 1)[-1]} demo: {loaded}")
         out = self.stdout
         out.write(self.style.SUCCESS("\nThe demo partnership is loaded.\n"))
         out.write(f"Sign in at http://{options['address']}/ with one of these accounts.\n")
