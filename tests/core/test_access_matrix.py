@@ -223,3 +223,16 @@ def test_reading_the_audit_record_is_itself_audited(client, world):
         AuditEntry.objects.filter(actor=world.people[AUDITOR]).values_list("action", flat=True)
     )
     assert "audit_viewed" in actions and "audit_exported" in actions
+
+
+def test_anonymous_visitors_see_nothing_through_the_policy(world):
+    from django.contrib.auth.models import AnonymousUser
+
+    from convenor.core import access
+    from convenor.core.models import Area, Organisation, Partnership
+
+    anonymous = AnonymousUser()
+    for model in (Organisation, Partnership, Area, AuditEntry):
+        assert not access.visible(anonymous, model.objects.all()).exists()
+    assert not access.can(anonymous, "view", world.own)
+    assert not access.can(anonymous, "administer")

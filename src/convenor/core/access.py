@@ -111,7 +111,13 @@ def forget(user: Any) -> None:
 
 
 class Rule:
-    """How one model is seen and changed. Subclasses narrow; the base denies everything."""
+    """How one model is seen and changed. Subclasses narrow; the base denies everything.
+
+    Rules are consulted only for signed-in users unless ``public = True``: a public rule also
+    answers for anonymous visitors (``standing.authenticated`` is False) and must check that itself.
+    """
+
+    public = False
 
     def visible(self, s: Standing, queryset: QuerySet) -> QuerySet:
         return queryset.none()
@@ -142,22 +148,24 @@ def _rule(model: type[Model]) -> Rule:
 
 def visible(user: Any, queryset: QuerySet[M]) -> QuerySet[M]:
     s = standing(user)
-    if not s.authenticated:
+    rule = _rule(queryset.model)
+    if not s.authenticated and not rule.public:
         return queryset.none()
-    return _rule(queryset.model).visible(s, queryset)
+    return rule.visible(s, queryset)
 
 
 def can(user: Any, action: Action | str, obj: Model | None = None, *, model=None) -> bool:
     s = standing(user)
-    if not s.authenticated:
-        return False
     action = Action(action)
     if action == Action.ADMINISTER and obj is None and model is None:
-        return s.superuser or s.has_role(Role.PARTNERSHIP_ADMINISTRATOR)
+        return s.authenticated and (s.superuser or s.has_role(Role.PARTNERSHIP_ADMINISTRATOR))
     target = type(obj) if obj is not None else model
     if target is None:
         return False
-    return _rule(target).can(s, action, obj)
+    rule = _rule(target)
+    if not s.authenticated and not rule.public:
+        return False
+    return rule.can(s, action, obj)
 
 
 def get_visible_or_404(user: Any, queryset: QuerySet[M], **lookup: Any) -> M:
