@@ -48,11 +48,14 @@ def test_administrator_records_an_agreement(client, world):
         ({"parties": []}, "Select the organisations"),
         ({"title": ""}, "Enter the title"),
         ({"starts_on": "31/31/2026"}, "Enter a valid date"),
+        ({"parties": ["OWN_ONLY"]}, "An agreement needs at least two parties"),
     ],
 )
 def test_bad_input_is_explained_and_nothing_is_saved(client, world, overrides, message):
     verified_login(client, world.people["partnership_administrator"])
     before = InformationSharingAgreement.objects.count()
+    if overrides.get("parties") == ["OWN_ONLY"]:
+        overrides = {"parties": [world.own.pk]}
     response = client.post(
         f"/partnerships/{world.shared.slug}/agreements/new/", _form(world, **overrides)
     )

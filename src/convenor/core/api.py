@@ -110,20 +110,7 @@ class AgreementSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = InformationSharingAgreement
-        fields = [
-            "id",
-            "partnership",
-            "title",
-            "purpose",
-            "legal_bases",
-            "parties",
-            "data_categories",
-            "retention",
-            "security",
-            "starts_on",
-            "review_date",
-            "status",
-        ]
+        fields = ["id", "partnership", *InformationSharingAgreement.RECORDED_FIELDS, "status"]
         read_only_fields = ["id", "status"]
 
     def __init__(self, *args, **kwargs):
@@ -136,13 +123,6 @@ class AgreementSerializer(serializers.ModelSerializer):
             self.fields["parties"].child_relation.queryset = access.visible(
                 request.user, Organisation.objects.all()
             )
-
-    def validate(self, attrs):
-        if attrs["review_date"] <= attrs["starts_on"]:
-            raise ValidationError({"review_date": "The review date must be after the start date"})
-        if len(attrs["parties"]) < 2:
-            raise ValidationError({"parties": "An agreement needs at least two parties"})
-        return attrs
 
 
 class AuditEntrySerializer(serializers.ModelSerializer):
@@ -247,10 +227,7 @@ class AgreementViewSet(
             raise DjangoPermissionDenied(
                 "Only the lead organisation's partnership administrators can do this"
             )
-        try:
-            serializer.instance = services.create_agreement(self.request.user, partnership, fields)
-        except ValueError as problem:
-            raise ValidationError({"parties": str(problem)}) from problem
+        serializer.instance = services.create_agreement(self.request.user, partnership, fields)
 
 
 class AuditEntryViewSet(PolicyViewSetMixin, viewsets.ReadOnlyModelViewSet):

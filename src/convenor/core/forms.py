@@ -57,17 +57,7 @@ class AgreementForm(forms.ModelForm):
 
     class Meta:
         model = InformationSharingAgreement
-        fields = [
-            "title",
-            "purpose",
-            "legal_bases",
-            "parties",
-            "data_categories",
-            "retention",
-            "security",
-            "starts_on",
-            "review_date",
-        ]
+        fields = InformationSharingAgreement.RECORDED_FIELDS
         labels = {
             "starts_on": "Starts on",
             "review_date": "Review date",
@@ -89,13 +79,3 @@ class AgreementForm(forms.ModelForm):
         for name, field in self.fields.items():
             if name not in ("legal_bases", "parties"):
                 field.error_messages["required"] = f"Enter the {field.label.lower()}"
-
-    def clean(self):
-        cleaned = super().clean()
-        starts_on, review_date = cleaned.get("starts_on"), cleaned.get("review_date")
-        if starts_on and review_date and review_date <= starts_on:
-            self.add_error("review_date", "The review date must be after the start date")
-        parties = cleaned.get("parties")
-        if parties is not None and len(parties) < 2:
-            self.add_error("parties", "An agreement needs at least two parties")
-        return cleaned

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -206,6 +207,19 @@ class InformationSharingAgreement(models.Model):
 
     objects = AgreementQuerySet.as_manager()
 
+    # What a partnership administrator records (pages and API alike).
+    RECORDED_FIELDS = [
+        "title",
+        "purpose",
+        "legal_bases",
+        "parties",
+        "data_categories",
+        "retention",
+        "security",
+        "starts_on",
+        "review_date",
+    ]
+
     class Meta:
         ordering = ["-review_date", "title"]
         constraints = [
@@ -220,6 +234,10 @@ class InformationSharingAgreement(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("core:agreement", args=[self.partnership.slug, self.pk])
+
+    def clean(self) -> None:
+        if self.starts_on and self.review_date and self.review_date <= self.starts_on:
+            raise ValidationError({"review_date": "The review date must be after the start date"})
 
     @property
     def is_current(self) -> bool:

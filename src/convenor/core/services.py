@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from rest_framework.authtoken.models import Token
 
@@ -26,10 +26,12 @@ def create_agreement(
             "Only the lead organisation's partnership administrators can do this"
         )
     parties = list(fields.pop("parties"))
+    if len(parties) < 2:
+        raise ValidationError({"parties": "An agreement needs at least two parties"})
     members = set(partnership.organisations.values_list("pk", flat=True))
     outsiders = [p.name for p in parties if p.pk not in members]
     if outsiders:
-        raise ValueError(f"Not members of {partnership}: {', '.join(outsiders)}")
+        raise ValidationError({"parties": f"Not members of {partnership}: {', '.join(outsiders)}"})
     agreement = InformationSharingAgreement(partnership=partnership, **fields)
     agreement.full_clean()
     agreement.save()

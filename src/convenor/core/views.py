@@ -269,8 +269,8 @@ def agreement_create(request: HttpRequest, slug: str) -> HttpResponse:
             agreement = services.create_agreement(
                 request.user, partnership, dict(form.cleaned_data)
             )
-        except (ValueError, ValidationError) as problem:
-            form.add_error(None, str(problem))
+        except ValidationError as problem:
+            form.add_error(None, problem)
         else:
             messages.success(request, f"Agreement “{agreement.title}” recorded")
             return redirect(agreement)

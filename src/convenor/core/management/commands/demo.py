@@ -29,7 +29,8 @@ class Command(BaseCommand):
         out.write(f"Sign in at http://{options['address']}/ with one of these accounts.\n")
         out.write(
             "Second factor: add the TOTP secret to any authenticator app, or run\n"
-            "  convenor totp-code USERNAME   (demo only) to print the current code.\n\n"
+            "  CONVENOR_DEMO=1 .venv/bin/convenor totp-code USERNAME\n"
+            "(demo only) in another terminal to print the current code.\n\n"
         )
         out.write(f"{'username':<14} {'one-time password':<18} {'TOTP secret':<34} role\n")
         for a in accounts:
