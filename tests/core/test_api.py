@@ -100,3 +100,33 @@ def test_huge_paging_numbers_are_bounded_not_a_server_error(world):
     response = api.get("/api/v1/organisations/", {"limit": 10**20, "offset": 10**20})
     assert response.status_code == 200
     assert response.json()["results"] == []
+
+
+def test_nul_characters_are_refused_with_a_400_not_a_server_error(world):
+    """PostgreSQL refuses NUL in text; found by schemathesis on the agreements endpoint."""
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(world.people["partnership_administrator"])
+    before = world.shared.agreements.count()
+    response = api.post(
+        "/api/v1/agreements/",
+        {
+            "partnership": world.shared.slug + "\x00",
+            "parties": [world.own.slug + "\x00"],
+            "title": "x",
+            "purpose": "x",
+            "legal_bases": ["uk_gdpr_6_1_c"],
+            "data_categories": "x",
+            "retention": "x",
+            "security": "x",
+            "starts_on": "2026-01-01",
+            "review_date": "2027-01-01",
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "partnership" in response.json()
+    assert world.shared.agreements.count() == before
+    page = api.get("/api/v1/organisations/", {"search": "a\x00b"})
+    assert page.status_code == 400

@@ -13,6 +13,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from . import access, audit, services
+from .api_policy import SlugRelatedField
 from .areas import PostcodeError, resolve_postcode
 from .models import (
     Area,
@@ -97,12 +98,8 @@ class PartnershipSerializer(serializers.ModelSerializer):
 
 
 class AgreementSerializer(serializers.ModelSerializer):
-    partnership = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Partnership.objects.none()
-    )
-    parties = serializers.SlugRelatedField(
-        slug_field="slug", many=True, queryset=Organisation.objects.none()
-    )
+    partnership = SlugRelatedField(slug_field="slug", queryset=Partnership.objects.none())
+    parties = SlugRelatedField(slug_field="slug", many=True, queryset=Organisation.objects.none())
     legal_bases = serializers.ListField(
         child=serializers.ChoiceField(choices=LegalBasis.choices), allow_empty=False
     )

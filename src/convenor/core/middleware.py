@@ -1,3 +1,4 @@
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -21,3 +22,34 @@ class RequireSecondFactorMiddleware:
             if not request.path.startswith(_OPEN_PREFIXES):
                 return redirect(reverse("core:verify"))
         return self.get_response(request)
+
+
+class RejectNullCharactersMiddleware:
+    """Refuse, with a clear 400, a request whose path, query or form fields hold a NUL character.
+
+    No Convenor field can hold one, and PostgreSQL refuses them in text with an error that
+    would otherwise surface as a server error from whichever lookup met it first.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            "\x00" in request.path
+            or _has_null(request.GET)
+            or (
+                request.method == "POST"
+                and request.content_type != "application/json"
+                and _has_null(request.POST)
+            )
+        ):
+            return HttpResponseBadRequest(
+                "The request contains a NUL character, which no field accepts.",
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)
+
+
+def _has_null(query) -> bool:
+    return any("\x00" in key or any("\x00" in v for v in values) for key, values in query.lists())
