@@ -5,6 +5,8 @@ convenor serve            serve Convenor (runs migrations first)
 convenor audit verify     prove the audit chain unbroken; exit 1 naming the first bad entry
 convenor load-areas       load ONS local authorities, police force areas and regions
 convenor createsuperuser  create an operator account
+convenor monitoring-report BOARD --as USERNAME -o FILE.pdf   a board's monitoring report (PDF)
+convenor overdue-actions --as USERNAME [--board BOARD]       overdue board actions
 convenor <django command> any other Django management command (migrate, check, ...)
 """
 
@@ -20,6 +22,8 @@ OPERATOR_COMMANDS = {
     "load-areas": "Load ONS local authorities, police force areas and regions",
     "createsuperuser": "Create an operator account",
     "migrate": "Bring the database schema up to date",
+    "monitoring-report": "Governance: a board's monitoring report as a PDF",
+    "overdue-actions": "Governance: open board actions past their due date",
 }
 
 

@@ -383,7 +383,7 @@ class Action(models.Model):
         Organisation, on_delete=models.PROTECT, related_name="governance_actions"
     )
     due_on = models.DateField()
-    ps = models.JSONField(default=list)
+    ps = models.JSONField(default=list, blank=True)  # clean() asks for at least one
     threat_areas = models.JSONField(default=list, blank=True)
     areas = models.ManyToManyField(Area, blank=True, related_name="governance_actions")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.NOT_STARTED)

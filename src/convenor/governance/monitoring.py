@@ -101,6 +101,8 @@ class MonitoringReport:
             self.by_p_and_status(),
             series=[label for _, label in Action.Status.choices],
             category_label="P",
+            # Not started grey, in progress blue, complete green, cancelled purple.
+            colours=["#505a5f", "#1d70b8", "#00703c", "#4c2c92"],
         )
 
     def overdue_chart(self) -> SafeString:

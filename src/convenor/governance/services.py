@@ -179,7 +179,12 @@ def end_membership(
     actor: User, member: BoardMember, ended_on: datetime.date | None = None
 ) -> BoardMember:
     _require(actor, Do.CHANGE, member.board)
-    member.ended_on = ended_on or timezone.localdate()
+    ended_on = ended_on or timezone.localdate()
+    if ended_on < member.started_on:
+        raise ValidationError(
+            {"ended_on": f"A seat cannot end before it started ({member.started_on:%-d %B %Y})"}
+        )
+    member.ended_on = ended_on
     _save(member)
     access.forget(member.person)
     audit.record(
