@@ -14,9 +14,16 @@ from .models import Action, Attendance, Board, BoardMember, Part, Recommendation
 
 
 def _required_messages(form: forms.Form) -> None:
+    """Field-named messages: "Enter the name", "Choose the owner"."""
     for field in form.fields.values():
-        if field.required and "required" not in getattr(field, "_custom", ()):
-            field.error_messages["required"] = f"Enter the {str(field.label).lower()}"
+        if not field.required or isinstance(field, forms.MultipleChoiceField):
+            continue
+        label = str(field.label)
+        label = label if label[:2].isupper() else label[:1].lower() + label[1:]
+        verb = (
+            "Choose" if isinstance(field, forms.ChoiceField | forms.ModelChoiceField) else "Enter"
+        )
+        field.error_messages["required"] = f"{verb} the {label}"
 
 
 def _checkboxes(label: str, terms, required: bool = False, help_text: str = ""):
@@ -26,7 +33,7 @@ def _checkboxes(label: str, terms, required: bool = False, help_text: str = ""):
         widget=forms.CheckboxSelectMultiple,
         required=required,
         help_text=help_text,
-        error_messages={"required": f"Choose at least one: {label.lower()}"},
+        error_messages={"required": f"Choose at least one: {label[:1].lower() + label[1:]}"},
     )
 
 
