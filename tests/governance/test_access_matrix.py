@@ -334,3 +334,32 @@ def test_api_create_action_only_by_managers(world, gov):
         "/api/v1/governance/actions/", outside, format="json"
     )
     assert response.status_code == 400  # a board they cannot see does not exist for them
+
+
+@pytest.mark.parametrize("viewer", VIEWERS[1:])
+def test_api_recommendations_known_to_the_partnership_and_the_addressee(world, gov, viewer):
+    from convenor.governance.models import Recommendation
+
+    Recommendation.objects.create(
+        board=gov.board,
+        source_kind="review",
+        source_title="Review",
+        number=1,
+        text="Do it",
+        addressee=world.partner,
+        ps=["protect"],
+        made_on="2024-01-01",
+    )
+    Recommendation.objects.create(
+        board=gov.outside_board,
+        source_kind="review",
+        source_title="Outside review",
+        number=1,
+        text="Do that",
+        addressee=world.outside,
+        ps=["protect"],
+        made_on="2024-01-01",
+    )
+    rows = api(user_of(world, gov, viewer)).get("/api/v1/governance/recommendations/").json()
+    titles = {r["source_title"] for r in rows["results"]}
+    assert titles == ({"Outside review"} if viewer == "outside" else {"Review"})
