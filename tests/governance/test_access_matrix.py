@@ -363,3 +363,38 @@ def test_api_recommendations_known_to_the_partnership_and_the_addressee(world, g
     rows = api(user_of(world, gov, viewer)).get("/api/v1/governance/recommendations/").json()
     titles = {r["source_title"] for r in rows["results"]}
     assert titles == ({"Outside review"} if viewer == "outside" else {"Review"})
+
+
+POSTS = [
+    (
+        "publish own draft",
+        lambda g: f"/governance/meetings/{g.draft[OWN].pk}/publish/",
+        cells(302, 302, 403, 404, 404, 403, 404, 404),
+    ),
+    (
+        "cancel own draft",
+        lambda g: f"/governance/meetings/{g.draft[OWN].pk}/cancel/",
+        cells(302, 302, 403, 404, 404, 403, 404, 404),
+    ),
+    (
+        "end a seat on partner board",
+        lambda g: f"/governance/boards/{PARTNER}/members/{g.other_board.members.get().pk}/end/",
+        cells(302, 403, 403, 403, 403, 403, 403, 404),
+    ),
+]
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+@pytest.mark.parametrize(("name", "url", "expected"), POSTS, ids=[p[0] for p in POSTS])
+def test_post_matrix(client, world, gov, viewer, name, url, expected):
+    """Changes by POST: only the board's managers; the anonymous are sent to sign in (and the
+    admin's 302 is the redirect back to the meeting after the change)."""
+    user = user_of(world, gov, viewer)
+    if user is not None:
+        verified_login(client, user)
+    response = client.post(url(gov))
+    assert response.status_code == expected[viewer], f"{name} as {viewer}"
+    if viewer == "anon":
+        assert "/sign-in/" in response["Location"]
+    elif expected[viewer] == 302:
+        assert response["Location"] == f"/governance/meetings/{gov.draft[OWN].pk}/"

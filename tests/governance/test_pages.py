@@ -87,9 +87,11 @@ def test_set_up_a_board_and_run_a_meeting(admin_client, world):
 
     member = board.members.get()
     admin_client.post(
-        f"/governance/meetings/{meeting.pk}/attendance/", {f"member_{member.pk}": "present"}
+        f"/governance/meetings/{meeting.pk}/attendance/",
+        {f"member_{member.pk}": "present", f"substitute_{member.pk}": "Deputy Jones"},
     )
-    assert Attendance.objects.get(meeting=meeting).status == "present"
+    attendance = Attendance.objects.get(meeting=meeting)
+    assert (attendance.status, attendance.substitute) == ("present", "Deputy Jones")
     admin_client.post(
         f"/governance/meetings/{meeting.pk}/items/1/decisions/new/",
         {"text": "Adopt the SOC plan", "minute_reference": "12"},

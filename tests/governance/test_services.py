@@ -520,3 +520,13 @@ def test_agenda_item_numbers_are_unique_per_meeting(gov):
     meeting = gov.meeting["own-board"]
     with pytest.raises(IntegrityError), transaction.atomic():
         AgendaItem.objects.create(meeting=meeting, number=1, title="Duplicate")
+
+
+def test_cancel_meeting(gov, admin, world):
+    with pytest.raises(ValidationError, match="published meeting cannot be cancelled"):
+        services.cancel_meeting(admin, gov.meeting["own-board"])
+    with pytest.raises(PermissionDenied):
+        services.cancel_meeting(world.people["board_member"], gov.draft["own-board"])
+    meeting = services.cancel_meeting(admin, gov.draft["own-board"])
+    assert meeting.cancelled
+    assert AuditEntry.objects.filter(action="meeting_cancelled").count() == 1

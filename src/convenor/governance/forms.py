@@ -204,10 +204,16 @@ class AttendanceForm(forms.Form):
                 required=False,
                 initial=existing.status if existing else "",
             )
+            self.fields[f"substitute_{member.pk}"] = forms.CharField(
+                label=f"Substitute for {member.person}, if any",
+                max_length=200,
+                required=False,
+                initial=existing.substitute if existing else "",
+            )
 
     def register(self) -> dict[BoardMember, tuple[str, str]]:
         return {
-            m: (self.cleaned_data[f"member_{m.pk}"], "")
+            m: (self.cleaned_data[f"member_{m.pk}"], self.cleaned_data[f"substitute_{m.pk}"])
             for m in self.members
             if self.cleaned_data.get(f"member_{m.pk}")
         }

@@ -444,6 +444,19 @@ def publish_meeting(actor: User, meeting: Meeting) -> Meeting:
     return meeting
 
 
+@transaction.atomic
+def cancel_meeting(actor: User, meeting: Meeting) -> Meeting:
+    """Cancel a meeting that has not been published; it stays on record, marked cancelled."""
+    _require(actor, Do.CHANGE, meeting)
+    if meeting.published_at is not None:
+        raise ValidationError({"meeting": "A published meeting cannot be cancelled"})
+    if not meeting.cancelled:
+        meeting.cancelled = True
+        meeting.save(update_fields=["cancelled"])
+        audit.record("meeting_cancelled", actor=actor, obj=meeting)
+    return meeting
+
+
 # --- Recommendations and responses -----------------------------------------------------------
 
 

@@ -32,6 +32,7 @@ urlpatterns = [
     path("meetings/<int:pk>/items/new/", views.agenda_item_add, name="agenda_item_add"),
     path("meetings/<int:pk>/attendance/", views.attendance, name="attendance"),
     path("meetings/<int:pk>/publish/", views.meeting_publish, name="meeting_publish"),
+    path("meetings/<int:pk>/cancel/", views.meeting_cancel, name="meeting_cancel"),
     path("meetings/<int:pk>/items/<int:number>/papers/new/", views.paper_add, name="paper_add"),
     path("meetings/<int:pk>/items/<int:number>/minutes/", views.minutes, name="minutes"),
     path(

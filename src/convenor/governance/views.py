@@ -411,6 +411,19 @@ def meeting_publish(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(meeting.get_absolute_url())
 
 
+@staff_page
+@require_http_methods(["POST"])
+def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    try:
+        services.cancel_meeting(request.user, meeting)
+    except ValidationError as problem:
+        messages.error(request, " ".join(problem.messages))
+    else:
+        messages.success(request, "The meeting is cancelled")
+    return redirect(meeting.get_absolute_url())
+
+
 # --- Recommendations -------------------------------------------------------------------------
 
 
