@@ -530,3 +530,29 @@ def test_cancel_meeting(gov, admin, world):
     meeting = services.cancel_meeting(admin, gov.draft["own-board"])
     assert meeting.cancelled
     assert AuditEntry.objects.filter(action="meeting_cancelled").count() == 1
+
+
+def test_the_addressees_administrator_records_its_response(world, gov, admin, recommendation):
+    """Recommendation 1 is addressed to B: B's partnership administrator may respond; B's
+    practitioner and outsiders may not."""
+    partner_admin = UserFactory(username="partner-admin")
+    MembershipFactory(
+        user=partner_admin, organisation=world.partner, role="partnership_administrator"
+    )
+    for who in (world.people["partner_person"], world.people["outside_person"]):
+        with pytest.raises(PermissionDenied):
+            services.record_response(
+                who,
+                recommendation,
+                responder="B",
+                outcome="accepted",
+                responded_on=datetime.date(2017, 1, 2),
+            )
+    response = services.record_response(
+        partner_admin,
+        recommendation,
+        responder="Partner Council",
+        outcome="accepted",
+        responded_on=datetime.date(2017, 1, 2),
+    )
+    assert response.recommendation == recommendation

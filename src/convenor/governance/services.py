@@ -497,6 +497,15 @@ def record_recommendation(
     return recommendation
 
 
+def can_respond(actor: User, recommendation: Recommendation) -> bool:
+    return access.can(actor, Do.VIEW, recommendation) and (
+        access.can(actor, Do.CHANGE, recommendation)
+        or access.standing(actor).has_role(
+            Role.PARTNERSHIP_ADMINISTRATOR, recommendation.addressee_id
+        )
+    )
+
+
 @transaction.atomic
 def record_response(
     actor: User,
@@ -509,8 +518,12 @@ def record_response(
     responded_on: datetime.date,
 ) -> Response:
     """An addressee's or decision-maker's response: accepted, partly accepted (with reasons),
-    rejected (with reasons) or noted for review; with the decision-maker's minute."""
-    _require(actor, Do.CHANGE, recommendation)
+    rejected (with reasons) or noted for review; with the decision-maker's minute. Recorded by
+    the board's managers or by a partnership administrator of the organisation addressed."""
+    if not can_respond(actor, recommendation):
+        raise PermissionDenied(
+            "Only the board's managers and the addressee's partnership administrators can do this"
+        )
     if responded_on < recommendation.made_on:
         raise ValidationError(
             {"responded_on": "A response cannot come before the recommendation was made"}

@@ -456,6 +456,7 @@ def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "responses": visible(request.user, recommendation.responses.all()),
             "actions": visible(request.user, recommendation.actions.select_related("owner")),
             "can_change": access.can(request.user, Do.CHANGE, recommendation),
+            "can_respond": services.can_respond(request.user, recommendation),
         },
     )
 
@@ -464,8 +465,10 @@ def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def response_create(request: HttpRequest, pk: int) -> HttpResponse:
     recommendation = get_visible_or_404(request.user, Recommendation.objects.all(), pk=pk)
-    if not access.can(request.user, Do.CHANGE, recommendation):
-        raise PermissionDenied(services.MANAGERS_ONLY)
+    if not services.can_respond(request.user, recommendation):
+        raise PermissionDenied(
+            "Only the board's managers and the addressee's partnership administrators can do this"
+        )
     form = forms.ResponseForm(request.POST or None)
     return _form_page(
         request,
