@@ -248,6 +248,13 @@ def test_landscape_page_never_shows_boards_the_user_cannot_see(client, world, go
     body = client.get("/governance/landscape/").content.decode()
     assert "Own Board" in body and "Partner Board" in body and "Outside Board" not in body
     assert "Not covered" in body
+    one = client.get(f"/governance/landscape/?partnership={world.shared.slug}").content.decode()
+    assert "Own Board" in one and "in Shared Partnership" in one
+    hidden = client.get(f"/governance/landscape/?partnership={world.elsewhere.slug}")
+    assert (
+        hidden.status_code == 400 and "Choose one of your partnerships" in hidden.content.decode()
+    )
+    assert "Outside Board" not in hidden.content.decode()
     bad = client.get("/governance/landscape/?area=NOWHERE")
     assert bad.status_code == 400 and "Not an area code we know: NOWHERE" in bad.content.decode()
 

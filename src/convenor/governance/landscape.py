@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from convenor.core import access
-from convenor.core.models import Area, User
+from convenor.core.models import Area, Partnership, User
 
 from . import reference
 from .models import Board, BoardMember
@@ -70,10 +70,14 @@ class Landscape:
         return [(p, self.seats[p.pk]) for p in self.people if len(self.seats[p.pk]) > 1]
 
 
-def build_landscape(user: User, area: Area | None = None) -> Landscape:
-    boards = list(
-        access.visible(user, Board.objects.all()).prefetch_related("areas").order_by("name")
-    )
+def build_landscape(
+    user: User, area: Area | None = None, partnership: Partnership | None = None
+) -> Landscape:
+    """The boards the user may see (of one partnership, if given; covering ``area``, if given)."""
+    boards_qs = access.visible(user, Board.objects.all())
+    if partnership is not None:
+        boards_qs = boards_qs.filter(partnership=partnership)
+    boards = list(boards_qs.prefetch_related("areas").order_by("name"))
     footprint = {
         b.pk: frozenset().union(*(local_authorities(a) for a in b.areas.all())) for b in boards
     }

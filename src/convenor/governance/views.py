@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 from convenor.core import access
 from convenor.core.access import Action as Do
 from convenor.core.access import get_visible_or_404, visible
-from convenor.core.models import Area
+from convenor.core.models import Area, Partnership
 
 from . import forms, landscape, monitoring, reference, services
 from .access_rules import entitled_boards
@@ -663,7 +663,13 @@ def board_landscape(request: HttpRequest) -> HttpResponse:
         area = visible(request.user, Area.objects.all()).filter(code=code).first()
         if area is None:
             error = f"Not an area code we know: {code}"
-    result = landscape.build_landscape(request.user, area)
+    partnerships = visible(request.user, Partnership.objects.all())
+    chosen = request.GET.get("partnership", "").strip()[:80]
+    partnership = partnerships.filter(slug=chosen).first() if chosen else None
+    partnership_error = (
+        "Choose one of your partnerships" if chosen and partnership is None else None
+    )
+    result = landscape.build_landscape(request.user, area, partnership)
     return render(
         request,
         "governance/landscape.html",
@@ -672,7 +678,10 @@ def board_landscape(request: HttpRequest) -> HttpResponse:
             "area": area,
             "area_code": code,
             "area_error": error,
+            "partnerships": partnerships,
+            "partnership": partnership,
+            "partnership_error": partnership_error,
             "national_priorities": reference.national_priorities(),
         },
-        status=400 if error else 200,
+        status=400 if error or partnership_error else 200,
     )
