@@ -109,6 +109,11 @@ PAGES = [
         lambda g: f"/governance/actions/{g.action.pk}/update/",
         cells(302, 200, 403, 404, 200, 403, 404, 404),
     ),
+    (
+        "change own action",
+        lambda g: f"/governance/actions/{g.action.pk}/change/",
+        cells(302, 200, 403, 404, 403, 403, 404, 404),
+    ),
     ("my actions", lambda g: "/governance/actions/", cells(302, 200, 200, 200, 200, 200, 200, 200)),
     (
         "own monitoring report",

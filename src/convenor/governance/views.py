@@ -524,6 +524,38 @@ def action_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @staff_page
+@require_http_methods(["GET", "POST"])
+def action_change(request: HttpRequest, pk: int) -> HttpResponse:
+    action = get_visible_or_404(request.user, Action.objects.select_related("board"), pk=pk)
+    if not access.can(request.user, Do.CHANGE, action.board):
+        raise PermissionDenied(services.MANAGERS_ONLY)
+    initial = {
+        "title": action.title,
+        "description": action.description,
+        "owner": action.owner,
+        "owner_organisation": action.owner_organisation,
+        "due_on": action.due_on,
+        "ps": action.ps,
+        "threat_areas": action.threat_areas,
+        "areas": ", ".join(action.areas.values_list("code", flat=True)),
+    }
+    form = forms.ActionForm(request.POST or None, initial=initial, board=action.board)
+
+    def run():
+        data = dict(form.cleaned_data)
+        return services.change_action(request.user, action, areas=data.pop("areas"), **data)
+
+    return _form_page(
+        request,
+        form,
+        "governance/form.html",
+        {"heading": "Change the action", "caption": action.title},
+        run,
+        lambda a: a.get_absolute_url(),
+    )
+
+
+@staff_page
 def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     action = get_visible_or_404(
         request.user,
@@ -540,6 +572,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "updates": visible(request.user, action.updates.select_related("author")),
             "areas": action.areas.all(),
             "can_update": access.can(request.user, Do.CHANGE, action) and action.is_open,
+            "can_change": access.can(request.user, Do.CHANGE, action.board) and action.is_open,
             "overdue": action.is_overdue(),
         },
     )
