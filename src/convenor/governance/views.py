@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from convenor.core import access
+from convenor.core import access, audit
 from convenor.core.access import Action as Do
 from convenor.core.access import get_visible_or_404, visible
 from convenor.core.models import Area, Partnership
@@ -254,6 +254,14 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     attendance = list(
         visible(user, meeting.attendance.select_related("member__person", "member__organisation"))
     )
+    confidential = [i for i in items if i.part == Part.CONFIDENTIAL]
+    if confidential:  # Part B is sensitive: who read it is recorded
+        audit.record(
+            "meeting_part_b_viewed",
+            actor=user,
+            obj=meeting,
+            detail={"items": [i.number for i in confidential]},
+        )
     return render(
         request,
         "governance/meeting_detail.html",
@@ -261,7 +269,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "meeting": meeting,
             "board": meeting.board,
             "public_items": [i for i in items if i.part == Part.PUBLIC],
-            "confidential_items": [i for i in items if i.part == Part.CONFIDENTIAL],
+            "confidential_items": confidential,
             "attendance": attendance,
             "quorum": services.quorum(meeting) if attendance or can_change else None,
             "can_change": can_change,
@@ -638,6 +646,13 @@ def _report(request, slug: str):
 def monitoring_report(request: HttpRequest, slug: str) -> HttpResponse:
     board, report, error = _report(request, slug)
     meetings = []
+    if report is not None:
+        audit.record(
+            "monitoring_report_viewed",
+            actor=request.user,
+            obj=board,
+            detail={"start": report.start, "end": report.end},
+        )
     if report is not None and access.can(request.user, Do.CHANGE, board):
         meetings = board.meetings.filter(starts_at__gte=timezone.now(), cancelled=False).order_by(
             "starts_at"
