@@ -149,9 +149,10 @@ def spark_session_for(settings: LinkageSettings):
         SparkSession.builder.master(settings.spark_master)
         .appName("convenor-linkage")
         .config("spark.jars", similarity_jar_location())
-        .config("spark.sql.shuffle.partitions", "4")
-        .config("spark.default.parallelism", "4")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.default.parallelism", "2")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.adaptive.enabled", "true")
         .config("spark.driver.memory", os.environ.get("CONVENOR_SPARK_DRIVER_MEMORY", "2g"))
     )
@@ -170,7 +171,7 @@ def _spark_api(settings: LinkageSettings):
     from splink import SparkAPI
 
     session = settings.spark_session or spark_session_for(settings)
-    api = SparkAPI(spark_session=session, num_partitions_on_repartition=4)
+    api = SparkAPI(spark_session=session, num_partitions_on_repartition=2)
     return api, (lambda: None)
 
 
