@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 
 import pytest
@@ -13,6 +14,10 @@ pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(
         shutil.which("java") is None, reason="Spark needs Java: make test installs it"
+    ),
+    pytest.mark.skipif(
+        os.environ.get("DATABASE_URL", "").startswith("postgres"),
+        reason="uses no database: runs once, in the SQLite pass",
     ),
 ]
 

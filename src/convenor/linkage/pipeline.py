@@ -24,6 +24,11 @@ from .normalise import (
 )
 
 logger = logging.getLogger(__name__)
+# A library never prints: without these, Python's last-resort handler writes Splink's warnings to
+# stderr when the application has configured no logging. Applications that do configure logging
+# still receive both loggers' records.
+logging.getLogger("splink").addHandler(logging.NullHandler())
+logger.addHandler(logging.NullHandler())
 
 Progress = Callable[[str, float], None]
 COMPARED_COLUMNS = tuple(
