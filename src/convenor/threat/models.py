@@ -105,6 +105,7 @@ class DatasetImport(models.Model):
     """One file imported into a dataset: all or nothing, idempotent by the file's SHA-256."""
 
     class Status(models.TextChoices):
+        UPLOADED = "uploaded", "Uploaded, waiting for its column mapping"
         QUEUED = "queued", "Queued"
         RUNNING = "running", "Importing"
         DONE = "done", "Imported"
@@ -119,7 +120,7 @@ class DatasetImport(models.Model):
         null=True, blank=True, help_text="The uploaded file, kept only until the import finishes."
     )
     column_mapping = models.JSONField(default=dict, blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.UPLOADED)
     total_rows = models.PositiveIntegerField(default=0)
     processed_rows = models.PositiveIntegerField(default=0)
     imported_rows = models.PositiveIntegerField(default=0)
