@@ -555,8 +555,6 @@ def current_decisions(partnership: Partnership) -> tuple[set[frozenset[str]], se
 
 
 def run_linkage(pk: int, progress: Callable[[str, float], None] | None = None) -> LinkageRun:
-    from convenor.linkage import Decisions, link_records
-
     run = LinkageRun.objects.select_related("partnership").get(pk=pk)
     if run.status != LinkageRun.Status.QUEUED:
         return run
@@ -572,6 +570,8 @@ def run_linkage(pk: int, progress: Callable[[str, float], None] | None = None) -
             progress(stage, fraction)
 
     try:
+        from convenor.linkage import Decisions, link_records
+
         frame = linkage_frame(run.partnership)
         confirmed, rejected = current_decisions(run.partnership)
         if len(frame) == 0:
