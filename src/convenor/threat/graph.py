@@ -26,6 +26,7 @@ from typing import Any
 from django.urls import reverse
 
 from convenor.core import access
+from convenor.network import EDGE_KINDS
 
 from .models import Entity, Record, Relation
 
@@ -120,7 +121,8 @@ def build_network(user: Any, partnership=None, *, connected_only: bool = True) -
             if not node.id.startswith("entity:"):
                 extra_nodes[node.id] = node
         for edge in provided_edges:
-            edges.add(edge)
+            if edge.kind in EDGE_KINDS:
+                edges.add(edge)
 
     def known(node_id: str) -> bool:
         if node_id.startswith("entity:"):
@@ -265,40 +267,44 @@ def as_data(network: Network, summary: NetworkSummary) -> dict:
     }
 
 
-def analyse_network(network: Network, k: int = 200, seed: int = 7) -> NetworkSummary:
-    """Components and degree of the network, with betweenness and communities from
-    :mod:`convenor.network` (networkx)."""
-    degree: dict[str, int] = {n.id: 0 for n in network.nodes}
-    parent = {n.id: n.id for n in network.nodes}
+def analyse_network(network: Network, k: int = 64, seed: int = 42) -> NetworkSummary:
+    """Components, degree, approximate betweenness and Louvain communities of the network, by
+    :mod:`convenor.network` (networkx; seeded, so the same network gives the same answer)."""
+    import pandas as pd
 
-    def root(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
+    from convenor.network import analyse, build_graph
 
-    for e in network.edges:
-        degree[e.source] += 1
-        degree[e.target] += 1
-        parent[root(e.source)] = root(e.target)
-    groups: dict[str, list[str]] = defaultdict(list)
-    for node_id in parent:
-        groups[root(node_id)].append(node_id)
-    components = sorted((sorted(g) for g in groups.values()), key=lambda g: (-len(g), g[0]))
-    summary = NetworkSummary(components=components, degree=degree)
-    if network.edges:
-        summary.betweenness, summary.communities = _centrality_and_communities(network, k, seed)
-    return summary
-
-
-def _centrality_and_communities(
-    network: Network, k: int, seed: int
-) -> tuple[dict[str, float], list[list[str]]]:
-    try:
-        from convenor.network import analyse, build_graph
-    except ImportError:  # the network library arrives with the linkage branch
-        return {}, []
-    nodes = [{"id": n.id, "kind": n.kind} for n in network.nodes]
-    edges = [{"source": e.source, "target": e.target, "kind": e.kind} for e in network.edges]
-    result = analyse(build_graph(nodes, edges), k=k, seed=seed)
-    return dict(result.betweenness), [sorted(c) for c in result.communities]
+    if not network.nodes:
+        return NetworkSummary()
+    nodes = pd.DataFrame(
+        {
+            "node_id": [n.id for n in network.nodes],
+            "kind": [n.kind for n in network.nodes],
+            "label": [n.label for n in network.nodes],
+        }
+    )
+    edges = pd.DataFrame(
+        {
+            "source": [e.source for e in network.edges],
+            "target": [e.target for e in network.edges],
+            "kind": [e.kind for e in network.edges],
+        }
+    )
+    result = analyse(build_graph(edges, nodes), k=k, seed=seed)
+    table = result.nodes
+    components: dict[int, list[str]] = defaultdict(list)
+    communities: dict[int, list[str]] = defaultdict(list)
+    for node_id, component, community in zip(
+        table["node_id"], table["component_id"], table["community_id"], strict=True
+    ):
+        components[int(component)].append(str(node_id))
+        if community == community and community is not None:  # NaN when not computed
+            communities[int(community)].append(str(node_id))
+    return NetworkSummary(
+        components=[sorted(components[c]) for c in sorted(components)],
+        degree={str(n): int(d) for n, d in zip(table["node_id"], table["degree"], strict=True)},
+        betweenness={
+            str(n): float(b) for n, b in zip(table["node_id"], table["betweenness"], strict=True)
+        },
+        communities=[sorted(communities[c]) for c in sorted(communities)],
+    )
