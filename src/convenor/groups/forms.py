@@ -21,10 +21,13 @@ class _Labelled:
     """Error messages that name the field, in the GOV.UK style."""
 
     def _name_fields(self) -> None:
+        default = forms.Field.default_error_messages["required"]
         for field in self.fields.values():
-            field.error_messages.setdefault("required", f"Enter the {field.label.lower()}")
-            if isinstance(field, forms.ModelChoiceField | forms.ChoiceField):
-                field.error_messages["required"] = f"Choose the {field.label.lower()}"
+            choice = isinstance(field, forms.ModelChoiceField | forms.ChoiceField)
+            if field.error_messages.get("required") == default:
+                verb = "Choose" if choice else "Enter"
+                field.error_messages["required"] = f"{verb} the {field.label.lower()}"
+            if choice and field.error_messages.get("invalid_choice", "").startswith("Select"):
                 field.error_messages["invalid_choice"] = (
                     f"Choose the {field.label.lower()} from the list"
                 )
@@ -119,6 +122,9 @@ class GroupForm(_Labelled, forms.Form):
         )
         self.fields["areas"].error_messages["required"] = (
             "Choose at least one local authority the group operates in"
+        )
+        self.fields["areas"].error_messages["invalid_choice"] = (
+            "Choose local authorities from the list"
         )
         self.fields["partnership"].error_messages["invalid_choice"] = (
             "Choose a partnership of the owning organisation from the list"

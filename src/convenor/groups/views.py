@@ -349,7 +349,7 @@ def rankings_export(request: HttpRequest) -> StreamingHttpResponse:
                     _csv_safe(group.name),
                     group.status,
                     _csv_safe(group.owning_organisation.name),
-                    group.current_score if group.current_score is not None else "",
+                    f"{group.current_score:.1f}" if group.current_score is not None else "",
                     group.current_band or "",
                     group.current_assessed_on.isoformat() if group.current_assessed_on else "",
                     ";".join(t.code for t in group.threat_areas.all()),
