@@ -145,3 +145,160 @@ def build_network(user: Any, partnership=None, *, connected_only: bool = True) -
     ]
     nodes += [n for nid, n in sorted(extra_nodes.items()) if not connected_only or nid in used]
     return Network(nodes=nodes, edges=sorted(edges, key=lambda e: (e.source, e.target, e.kind)))
+
+
+# --- Analysis, drawing and export ----------------------------------------------------------
+
+MAX_DRAWN_NODES = 250
+
+
+@dataclass
+class NetworkSummary:
+    """Components, degree, betweenness and communities of a network, keyed by node id."""
+
+    components: list[list[str]] = field(default_factory=list)
+    degree: dict[str, int] = field(default_factory=dict)
+    betweenness: dict[str, float] = field(default_factory=dict)
+    communities: list[list[str]] = field(default_factory=list)
+
+    def component_of(self) -> dict[str, int]:
+        return {node: i for i, members in enumerate(self.components) for node in members}
+
+    def community_of(self) -> dict[str, int]:
+        return {node: i for i, members in enumerate(self.communities) for node in members}
+
+    def most_central(self, network: Network, limit: int = 10) -> list[tuple[Node, int, float]]:
+        by_id = {n.id: n for n in network.nodes}
+        ranked = sorted(
+            by_id,
+            key=lambda n: (-self.betweenness.get(n, 0.0), -self.degree.get(n, 0), n),
+        )
+        return [
+            (by_id[n], self.degree.get(n, 0), round(self.betweenness.get(n, 0.0), 4))
+            for n in ranked[:limit]
+        ]
+
+
+def layout(network: Network, width: int = 960, height: int = 640, seed: int = 7) -> dict:
+    """Node positions for a server-drawn SVG: a seeded Fruchterman–Reingold force layout, so
+    the same network is drawn the same way every time (and the page needs no JavaScript)."""
+    import math
+    import random
+
+    ids = [n.id for n in network.nodes]
+    count = len(ids)
+    rng = random.Random(seed)
+    position = {i: [rng.uniform(0.1, 0.9) * width, rng.uniform(0.1, 0.9) * height] for i in ids}
+    if count:
+        k = math.sqrt(width * height / count) * 0.8
+        temperature = width / 10
+        neighbours = [(e.source, e.target) for e in network.edges]
+        for _ in range(120 if count < 120 else 60):
+            shift = {i: [0.0, 0.0] for i in ids}
+            for a_index in range(count):
+                a = ids[a_index]
+                ax, ay = position[a]
+                for b in ids[a_index + 1 :]:
+                    dx, dy = ax - position[b][0], ay - position[b][1]
+                    distance = max(math.hypot(dx, dy), 0.01)
+                    force = k * k / distance
+                    fx, fy = dx / distance * force, dy / distance * force
+                    shift[a][0] += fx
+                    shift[a][1] += fy
+                    shift[b][0] -= fx
+                    shift[b][1] -= fy
+            for a, b in neighbours:
+                dx = position[a][0] - position[b][0]
+                dy = position[a][1] - position[b][1]
+                distance = max(math.hypot(dx, dy), 0.01)
+                force = distance * distance / k
+                fx, fy = dx / distance * force, dy / distance * force
+                shift[a][0] -= fx
+                shift[a][1] -= fy
+                shift[b][0] += fx
+                shift[b][1] += fy
+            for i in ids:
+                dx, dy = shift[i]
+                length = max(math.hypot(dx, dy), 0.01)
+                step = min(length, temperature)
+                position[i][0] = min(width - 30, max(30, position[i][0] + dx / length * step))
+                position[i][1] = min(height - 30, max(30, position[i][1] + dy / length * step))
+            temperature *= 0.95
+    nodes = [
+        {"node": n, "x": round(position[n.id][0], 1), "y": round(position[n.id][1], 1)}
+        for n in network.nodes
+    ]
+    edges = [
+        {
+            "edge": e,
+            "x1": round(position[e.source][0], 1),
+            "y1": round(position[e.source][1], 1),
+            "x2": round(position[e.target][0], 1),
+            "y2": round(position[e.target][1], 1),
+        }
+        for e in network.edges
+    ]
+    return {"width": width, "height": height, "nodes": nodes, "edges": edges}
+
+
+def as_data(network: Network, summary: NetworkSummary) -> dict:
+    """The network as plain data (the JSON export and the API)."""
+    component = summary.component_of()
+    community = summary.community_of()
+    return {
+        "nodes": [
+            {
+                "id": n.id,
+                "kind": n.kind,
+                "label": n.label,
+                "url": n.url,
+                "degree": summary.degree.get(n.id, 0),
+                "betweenness": summary.betweenness.get(n.id, 0.0),
+                "component": component.get(n.id),
+                "community": community.get(n.id),
+            }
+            for n in network.nodes
+        ],
+        "edges": [{"source": e.source, "target": e.target, "kind": e.kind} for e in network.edges],
+        "components": len(summary.components),
+        "communities": len(summary.communities),
+    }
+
+
+def analyse_network(network: Network, k: int = 200, seed: int = 7) -> NetworkSummary:
+    """Components and degree of the network, with betweenness and communities from
+    :mod:`convenor.network` (networkx)."""
+    degree: dict[str, int] = {n.id: 0 for n in network.nodes}
+    parent = {n.id: n.id for n in network.nodes}
+
+    def root(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for e in network.edges:
+        degree[e.source] += 1
+        degree[e.target] += 1
+        parent[root(e.source)] = root(e.target)
+    groups: dict[str, list[str]] = defaultdict(list)
+    for node_id in parent:
+        groups[root(node_id)].append(node_id)
+    components = sorted((sorted(g) for g in groups.values()), key=lambda g: (-len(g), g[0]))
+    summary = NetworkSummary(components=components, degree=degree)
+    if network.edges:
+        summary.betweenness, summary.communities = _centrality_and_communities(network, k, seed)
+    return summary
+
+
+def _centrality_and_communities(
+    network: Network, k: int, seed: int
+) -> tuple[dict[str, float], list[list[str]]]:
+    try:
+        from convenor.network import analyse, build_graph
+    except ImportError:  # the network library arrives with the linkage branch
+        return {}, []
+    nodes = [{"id": n.id, "kind": n.kind} for n in network.nodes]
+    edges = [{"source": e.source, "target": e.target, "kind": e.kind} for e in network.edges]
+    result = analyse(build_graph(nodes, edges), k=k, seed=seed)
+    return dict(result.betweenness), [sorted(c) for c in result.communities]
