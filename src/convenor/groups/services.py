@@ -208,7 +208,8 @@ def _check_member_fields(
 ) -> None:
     errors = {}
     entity = fields.get("entity")
-    if entity is not None:
+    unchanged = member is not None and entity is not None and entity.pk == member.entity_id
+    if entity is not None and not unchanged:
         from convenor.threat.models import Entity
 
         if not access.visible(actor, Entity.objects.filter(pk=entity.pk)).exists():
