@@ -70,6 +70,7 @@ INSTALLED_APPS = [
 CONVENOR_APPS = [
     "convenor.core",
     "convenor.threat",
+    "convenor.groups",
 ]
 INSTALLED_APPS += CONVENOR_APPS
 
