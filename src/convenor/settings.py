@@ -69,6 +69,7 @@ INSTALLED_APPS = [
 # `convenor demo` after the core demo), and `navigation` on its AppConfig (menu entries).
 CONVENOR_APPS = [
     "convenor.core",
+    "convenor.intelligence",
 ]
 INSTALLED_APPS += CONVENOR_APPS
 
