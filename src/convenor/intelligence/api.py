@@ -249,8 +249,9 @@ class IntelligenceReportViewSet(
     )
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, pk=None):
-        """Acknowledge a handling code C report's conditions (needed before its content)."""
-        report = self.get_object()
+        """Acknowledge a handling code C report's conditions (needed before its content).
+        Any recipient may: it changes nothing of the report, so it needs only sight of it."""
+        report = access.get_visible_or_404(request.user, self.base_queryset, pk=pk)
         acknowledgement = services.acknowledge_conditions(request.user, report)
         return Response({"acknowledged_at": acknowledgement.acknowledged_at})
 

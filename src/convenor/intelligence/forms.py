@@ -31,11 +31,17 @@ def _blank(choices, label="Choose"):
 class ReportFieldsMixin:
     def _set_messages(self) -> None:
         for name, field in self.fields.items():
-            label = (field.label or name).lower()
-            field.error_messages.setdefault("required", f"Enter the {label}")
-            if isinstance(field, forms.ChoiceField):
+            label = (field.label or name).replace(" (optional)", "").lower()
+            field.error_messages["required"] = f"Enter the {label}"
+            if isinstance(field, forms.MultipleChoiceField):
+                field.error_messages["invalid_choice"] = f"Choose {label} from the list"
+            elif isinstance(field, forms.ChoiceField):
                 field.error_messages["required"] = f"Choose the {label}"
                 field.error_messages["invalid_choice"] = f"Choose a {label} from the list"
+            if getattr(field, "max_length", None):
+                field.error_messages["max_length"] = (
+                    f"The {label} must be {field.max_length} characters or fewer"
+                )
             if isinstance(field, forms.DateField):
                 field.error_messages["invalid"] = f"Enter the {label} as a date, like 2026-03-31"
 
