@@ -6,6 +6,8 @@ convenor audit verify     prove the audit chain unbroken; exit 1 naming the firs
 convenor load-areas       load ONS local authorities, police force areas and regions
 convenor intelligence purge  destroy anonymous reports past their retention period
 convenor createsuperuser  create an operator account
+convenor monitoring-report BOARD --as USERNAME -o FILE.pdf   a board's monitoring report (PDF)
+convenor overdue-actions --as USERNAME [--board BOARD]       overdue board actions
 convenor <django command> any other Django management command (migrate, check, ...)
 """
 
@@ -22,6 +24,8 @@ OPERATOR_COMMANDS = {
     "intelligence": "Intelligence: 'intelligence purge' destroys anonymous reports past retention",
     "createsuperuser": "Create an operator account",
     "migrate": "Bring the database schema up to date",
+    "monitoring-report": "Governance: a board's monitoring report as a PDF",
+    "overdue-actions": "Governance: open board actions past their due date",
 }
 
 

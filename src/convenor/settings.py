@@ -72,6 +72,8 @@ CONVENOR_APPS = [
     "convenor.threat",
     "convenor.groups",
     "convenor.intelligence",
+    "convenor.reports",
+    "convenor.governance",
 ]
 INSTALLED_APPS += CONVENOR_APPS
 
