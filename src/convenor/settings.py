@@ -70,6 +70,7 @@ INSTALLED_APPS = [
 CONVENOR_APPS = [
     "convenor.core",
     "convenor.reports",
+    "convenor.profiles",
 ]
 INSTALLED_APPS += CONVENOR_APPS
 
