@@ -71,6 +71,7 @@ CONVENOR_APPS = [
     "convenor.core",
     "convenor.reports",
     "convenor.profiles",
+    "convenor.threat",
 ]
 INSTALLED_APPS += CONVENOR_APPS
 
@@ -232,6 +233,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("CONVENOR_LOG_LEVEL", "WARNING")},
 }
+
+# Imports and linkage runs go to a background thread; the tests run them inline.
+CONVENOR_BACKGROUND_TASKS = env_flag("CONVENOR_BACKGROUND_TASKS", default=not TESTING)
+CONVENOR_IMPORT_MAX_BYTES = int(os.environ.get("CONVENOR_IMPORT_MAX_BYTES", 50 * 1024 * 1024))
+CONVENOR_IMPORT_MAX_ROWS = int(os.environ.get("CONVENOR_IMPORT_MAX_ROWS", "1000000"))
+CONVENOR_IMPORT_MAX_CELL = int(os.environ.get("CONVENOR_IMPORT_MAX_CELL", "1000"))
 
 # Security classification Convenor handles (and says so on every page).
 CONVENOR_CLASSIFICATION_NOTICE = "OFFICIAL and OFFICIAL-SENSITIVE information only"
