@@ -72,6 +72,7 @@ CONVENOR_APPS = [
     "convenor.reports",
     "convenor.profiles",
     "convenor.threat",
+    "convenor.groups",
 ]
 INSTALLED_APPS += CONVENOR_APPS
 
