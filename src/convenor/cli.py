@@ -5,6 +5,7 @@ convenor serve            serve Convenor (runs migrations first)
 convenor audit verify     prove the audit chain unbroken; exit 1 naming the first bad entry
 convenor load-areas       load ONS local authorities, police force areas and regions
 convenor profile build    build a SOC local profile (--area CODE --period 2025Q4)
+convenor intelligence purge  destroy anonymous reports past their retention period
 convenor createsuperuser  create an operator account
 convenor <django command> any other Django management command (migrate, check, ...)
 """
@@ -20,6 +21,7 @@ OPERATOR_COMMANDS = {
     "audit": "Audit chain: 'audit verify' proves it unbroken",
     "load-areas": "Load ONS local authorities, police force areas and regions",
     "profile": "SOC local profiles: 'profile build --area E07000123 --period 2025Q4'",
+    "intelligence": "Intelligence: 'intelligence purge' destroys anonymous reports past retention",
     "createsuperuser": "Create an operator account",
     "migrate": "Bring the database schema up to date",
 }

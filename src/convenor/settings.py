@@ -73,6 +73,7 @@ CONVENOR_APPS = [
     "convenor.profiles",
     "convenor.threat",
     "convenor.groups",
+    "convenor.intelligence",
 ]
 INSTALLED_APPS += CONVENOR_APPS
 
