@@ -69,11 +69,11 @@ INSTALLED_APPS = [
 # `convenor demo` after the core demo), and `navigation` on its AppConfig (menu entries).
 CONVENOR_APPS = [
     "convenor.core",
-    "convenor.reports",
-    "convenor.profiles",
     "convenor.threat",
     "convenor.groups",
     "convenor.intelligence",
+    "convenor.reports",
+    "convenor.profiles",
 ]
 INSTALLED_APPS += CONVENOR_APPS
 
