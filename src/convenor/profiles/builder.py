@@ -19,6 +19,7 @@ from .sections import BuildContext
 
 # Importing the section modules registers them.
 from .sections import area as _area  # noqa: F401
+from .sections import sources as _sources  # noqa: F401
 
 SCHEMA = 1
 Progress = Callable[[int, str], None]

@@ -58,6 +58,8 @@ class ProfileConfig:
     grid_metres: int
     trend_quarters: int
     response: ResponseLevels
+    vulnerability_threat_areas: tuple[str, ...] = ()
+    best_placed: dict[str, list[str]] = field(default_factory=dict)
     source: str = field(default="")
 
 
@@ -122,7 +124,18 @@ def parse_config(data: Any, source: str = "") -> ProfileConfig:
         if not isinstance(reason, str):
             raise ConfigError(f"{where}.reason must be text")
         rules.append(ResponseRule(level, metric, tests[0], float(number), reason))
+    vulnerable = data.get("vulnerability_threat_areas") or []
+    if not isinstance(vulnerable, list) or not all(isinstance(v, str) for v in vulnerable):
+        raise ConfigError("vulnerability_threat_areas must be a list of threat area codes")
+    best_placed = data.get("best_placed") or {}
+    if not isinstance(best_placed, dict) or not all(
+        isinstance(k, str) and isinstance(v, list) and all(isinstance(x, str) for x in v)
+        for k, v in best_placed.items()
+    ):
+        raise ConfigError("best_placed must map each P to a list of organisation kinds")
     return ProfileConfig(
+        vulnerability_threat_areas=tuple(vulnerable),
+        best_placed={str(k): list(v) for k, v in best_placed.items()},
         suppression_threshold=threshold,
         grid_metres=grid,
         trend_quarters=trend,

@@ -31,6 +31,54 @@ def _map_extras(figures: dict, options: dict) -> dict:
     return {"svg": mark_safe(svg)}  # noqa: S308  (every text in it is escaped)
 
 
+def _charts():
+    from convenor.reports import bar_chart_svg
+
+    return bar_chart_svg
+
+
+@extras_for("groups")
+def _groups_extras(figures: dict, options: dict) -> dict:
+    if options.get("public") or not figures.get("by_band"):
+        return {}
+    bar = _charts()
+    return {
+        "chart": bar(
+            "Organised crime groups operating here, by band",
+            [(b["label"], b["count"]) for b in figures["by_band"]],
+            value_label="Groups",
+            category_label="Band",
+        )
+    }
+
+
+@extras_for("intelligence")
+def _intelligence_extras(figures: dict, options: dict) -> dict:
+    if options.get("public"):
+        return {}
+    bar = _charts()
+    return {
+        "chart_threat_areas": bar(
+            "Intelligence reports by threat area",
+            [(t["name"], t["count"]) for t in figures["by_threat_area"]],
+            value_label="Reports",
+            category_label="Threat area",
+        ),
+        "chart_p": bar(
+            "Intelligence reports by P",
+            [(p["label"], p["count"]) for p in figures["by_p"]],
+            value_label="Reports",
+            category_label="P",
+        ),
+        "chart_trend": bar(
+            "Intelligence reports per quarter",
+            [(t["label"], t["count"]) for t in figures["trend"]],
+            value_label="Reports",
+            category_label="Quarter",
+        ),
+    }
+
+
 def _template_for(key: str) -> str:
     try:
         return select_template([f"profiles/sections/{key}.html"]).template.name

@@ -4,20 +4,27 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.apps import apps
+
 from convenor.core.models import Area, InformationSharingAgreement
 
 from ..mapping import map_figure, outlines_for
 from . import BuildContext, SectionResult, Source, public_view, section
 
-# Providers of located points for the map: fn(ctx) -> (points, sources, description).
-_POINT_SOURCES: list[Callable] = []
+# Providers of located points for the map: fn(ctx) -> (points, sources, description), each
+# with the Convenor apps it needs.
+_POINT_SOURCES: list[tuple[Callable, tuple[str, ...]]] = []
 
 
-def register_point_source(fn: Callable) -> Callable:
+def register_point_source(fn: Callable, needs: tuple[str, ...] = ()) -> Callable:
     """Add located records to the profile map (a section module of a source app does this)."""
-    if fn not in _POINT_SOURCES:
-        _POINT_SOURCES.append(fn)
+    if all(f is not fn for f, _ in _POINT_SOURCES):
+        _POINT_SOURCES.append((fn, needs))
     return fn
+
+
+def point_sources() -> list[Callable]:
+    return [fn for fn, needs in _POINT_SOURCES if all(apps.is_installed(a) for a in needs)]
 
 
 @section(
@@ -80,7 +87,7 @@ def area_section(ctx: BuildContext) -> SectionResult:
 @section(
     "map",
     "Map",
-    15,
+    55,
     description="Where located records lie, counted per grid square with small numbers "
     "suppressed, over the area's extent from the ONS Postcode Directory.",
 )
@@ -90,7 +97,8 @@ def map_section(ctx: BuildContext) -> SectionResult:
     points: list[tuple[int, int]] = []
     sources: list[Source] = []
     described: list[str] = []
-    for provider in _POINT_SOURCES:
+    providers = point_sources()
+    for provider in providers:
         found, found_sources, what = provider(ctx)
         points.extend(found)
         sources.extend(found_sources)
@@ -98,7 +106,7 @@ def map_section(ctx: BuildContext) -> SectionResult:
     what = " and ".join(described) if described else "located records"
     figure = map_figure(outlines, points, grid, ctx.config.suppression_threshold, what)
     notes = []
-    if not _POINT_SOURCES:
+    if not providers:
         notes.append("No source of located records is installed: the map shows the extent only.")
     missing = [c for c in ctx.area_codes if c not in outlines]
     if missing:
