@@ -74,6 +74,7 @@ CONVENOR_APPS = [
     "convenor.intelligence",
     "convenor.reports",
     "convenor.governance",
+    "convenor.profiles",
 ]
 INSTALLED_APPS += CONVENOR_APPS
 
