@@ -69,8 +69,12 @@ INSTALLED_APPS = [
 # `convenor demo` after the core demo), and `navigation` on its AppConfig (menu entries).
 CONVENOR_APPS = [
     "convenor.core",
+    "convenor.threat",
+    "convenor.groups",
+    "convenor.intelligence",
     "convenor.reports",
     "convenor.governance",
+    "convenor.profiles",
 ]
 INSTALLED_APPS += CONVENOR_APPS
 
@@ -229,9 +233,42 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # The anonymous reporting channel leaves no trace in request or access logs (ADR 0032).
+    "filters": {
+        "anonymous_channel": {"()": "convenor.intelligence.log_filters.DropAnonymousChannel"}
+    },
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "django.server": {
+            "level": "INFO",
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+        },
+    },
+    "loggers": {
+        "django.request": {"filters": ["anonymous_channel"]},
+        "django.server": {
+            "handlers": ["django.server"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["anonymous_channel"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("CONVENOR_LOG_LEVEL", "WARNING")},
 }
+
+# Imports and linkage runs go to a background thread; the tests run them inline.
+CONVENOR_BACKGROUND_TASKS = env_flag("CONVENOR_BACKGROUND_TASKS", default=not TESTING)
+CONVENOR_IMPORT_MAX_BYTES = int(os.environ.get("CONVENOR_IMPORT_MAX_BYTES", 50 * 1024 * 1024))
+CONVENOR_IMPORT_MAX_ROWS = int(os.environ.get("CONVENOR_IMPORT_MAX_ROWS", "1000000"))
+CONVENOR_IMPORT_MAX_CELL = int(os.environ.get("CONVENOR_IMPORT_MAX_CELL", "1000"))
 
 # Security classification Convenor handles (and says so on every page).
 CONVENOR_CLASSIFICATION_NOTICE = "OFFICIAL and OFFICIAL-SENSITIVE information only"
