@@ -151,21 +151,30 @@ class InformationRequestRule(Rule):
 
 @rule_for(ReportingChannel)
 class ReportingChannelRule(Rule):
-    """Public: anyone, signed in or not, may find an active channel to report through."""
+    """Public: anyone, signed in or not, may find an active channel to report through. The
+    receiving organisation's partnership administrators (and operators) set channels up in the
+    back office; its analysts also see its closed channels."""
 
     public = True
 
     def visible(self, s: Standing, queryset: QuerySet) -> QuerySet:
-        if s.authenticated and manager_organisations(s):
-            return queryset.filter(
-                Q(active=True) | Q(receiving_organisation__in=manager_organisations(s))
-            )
+        if s.superuser:
+            return queryset
+        own = manager_organisations(s) | s.organisations_with_role(Role.PARTNERSHIP_ADMINISTRATOR)
+        if s.authenticated and own:
+            return queryset.filter(Q(active=True) | Q(receiving_organisation__in=own))
         return queryset.filter(active=True)
 
     def can(self, s: Standing, action: Action, obj: Model | None) -> bool:
         if action == Action.VIEW:
             return obj is None or super().can(s, action, obj)
-        return False
+        if not s.authenticated or action == Action.DELETE:
+            return False
+        if obj is None:
+            return s.superuser or s.has_role(Role.PARTNERSHIP_ADMINISTRATOR)
+        return s.superuser or s.has_role(
+            Role.PARTNERSHIP_ADMINISTRATOR, obj.receiving_organisation_id
+        )
 
 
 @rule_for(AnonymousSubmission)
