@@ -1,7 +1,8 @@
 """The access policy for intelligence: need to know.
 
 * Any member of staff of an organisation may submit a report.
-* A report is seen by its author, by the analysts of the organisation that owns it (its
+* A report is seen by its author (while still a member of the owning organisation), by the
+  analysts of the organisation that owns it (its
   intelligence managers), and by the analysts and practitioners of each organisation it was
   disseminated to. Nobody else: not board members, partnership administrators or auditors of
   those organisations (auditors see the audit chain), and not operators (superusers) either.
@@ -49,9 +50,10 @@ def originator_side(s: Standing, prefix: str = "") -> Q:
     """The author and the owning organisation's analysts."""
     if not s.authenticated:
         return Q(pk__in=[])
-    return Q(**{f"{prefix}author_id": s.user_id}) | Q(
-        **{f"{prefix}owner_organisation__in": manager_organisations(s)}
-    )
+    # The author only while still a member of the owning organisation.
+    return Q(
+        **{f"{prefix}author_id": s.user_id, f"{prefix}owner_organisation__in": s.organisations}
+    ) | Q(**{f"{prefix}owner_organisation__in": manager_organisations(s)})
 
 
 def report_q(s: Standing, prefix: str = "") -> Q:
@@ -65,7 +67,8 @@ def report_q(s: Standing, prefix: str = "") -> Q:
 
 def is_originator(s: Standing, report: IntelligenceReport) -> bool:
     return s.authenticated and (
-        report.author_id == s.user_id or report.owner_organisation_id in manager_organisations(s)
+        (report.author_id == s.user_id and report.owner_organisation_id in s.organisations)
+        or report.owner_organisation_id in manager_organisations(s)
     )
 
 

@@ -124,7 +124,8 @@ def report_list(request: HttpRequest) -> HttpResponse:
 def report_create(request: HttpRequest) -> HttpResponse:
     if not access.can(request.user, Action.CREATE, model=IntelligenceReport):
         raise PermissionDenied("Only members of staff of an organisation can submit intelligence")
-    form = ReportForm(_posted(request), request.FILES or None)
+    organisations = Organisation.objects.filter(pk__in=access.standing(request.user).organisations)
+    form = ReportForm(_posted(request), request.FILES or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
         try:
             report = services.submit_report(
@@ -132,6 +133,7 @@ def report_create(request: HttpRequest) -> HttpResponse:
                 form.cleaned_data,
                 subjects=form.subjects(),
                 uploads=_uploads(form),
+                organisation=form.cleaned_data.get("organisation"),
             )
         except ValidationError as problem:
             form.add_error(None, problem)
