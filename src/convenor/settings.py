@@ -69,7 +69,12 @@ INSTALLED_APPS = [
 # `convenor demo` after the core demo), and `navigation` on its AppConfig (menu entries).
 CONVENOR_APPS = [
     "convenor.core",
+    "convenor.threat",
+    "convenor.groups",
     "convenor.intelligence",
+    "convenor.reports",
+    "convenor.governance",
+    "convenor.profiles",
 ]
 INSTALLED_APPS += CONVENOR_APPS
 
@@ -268,6 +273,12 @@ CONVENOR_RECEIPT_FAILURES_PER_DAY = int(os.environ.get("CONVENOR_RECEIPT_FAILURE
 CONVENOR_ATTACHMENT_MAX_BYTES = int(
     os.environ.get("CONVENOR_ATTACHMENT_MAX_BYTES", str(5 * 1024 * 1024))
 )
+
+# Imports and linkage runs go to a background thread; the tests run them inline.
+CONVENOR_BACKGROUND_TASKS = env_flag("CONVENOR_BACKGROUND_TASKS", default=not TESTING)
+CONVENOR_IMPORT_MAX_BYTES = int(os.environ.get("CONVENOR_IMPORT_MAX_BYTES", 50 * 1024 * 1024))
+CONVENOR_IMPORT_MAX_ROWS = int(os.environ.get("CONVENOR_IMPORT_MAX_ROWS", "1000000"))
+CONVENOR_IMPORT_MAX_CELL = int(os.environ.get("CONVENOR_IMPORT_MAX_CELL", "1000"))
 
 # Security classification Convenor handles (and says so on every page).
 CONVENOR_CLASSIFICATION_NOTICE = "OFFICIAL and OFFICIAL-SENSITIVE information only"

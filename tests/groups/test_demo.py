@@ -1,0 +1,48 @@
+"""The demo groups: recorded through the services with a history of assessments, ranked, shared
+only where their partnership's agreement allows, and a second `convenor demo` changes nothing."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from convenor.core.models import Area, AuditEntry, User
+from convenor.groups.demo import GROUPS
+from convenor.groups.models import Assessment, GroupMember, OrganisedCrimeGroup
+from convenor.groups.rankings import ranked_groups
+
+pytestmark = pytest.mark.slow
+
+
+def test_demo_groups_load_once_with_their_history(db, capsys):
+    call_command("demo", "--no-serve")
+    assert OrganisedCrimeGroup.objects.count() == len(GROUPS) == 4
+    for spec in GROUPS:
+        group = OrganisedCrimeGroup.objects.get(name=spec["name"])
+        assert group.assessments.count() == len(spec["assessments"]) >= 2
+        assert group.members.count() == len(spec["members"])
+        assert group.lead_responsible_officer.username == spec["officer"]
+    counts = (
+        OrganisedCrimeGroup.objects.count(),
+        GroupMember.objects.count(),
+        Assessment.objects.count(),
+        AuditEntry.objects.filter(action="group_assessed").count(),
+    )
+    call_command("demo", "--no-serve")
+    assert counts == (
+        OrganisedCrimeGroup.objects.count(),
+        GroupMember.objects.count(),
+        Assessment.objects.count(),
+        AuditEntry.objects.filter(action="group_assessed").count(),
+    )
+    preston = Area.objects.get(code="E07000123")
+    lee = User.objects.get(username="lee.barnes")
+    names = [g.name for g in ranked_groups(lee, area=preston)]
+    assert names == ["Ribble Valley Line", "Fishergate Tobacco Suppliers"]
+    # West Midlands people see West Midlands groups only, and the other way round.
+    priya = User.objects.get(username="priya.shah")
+    assert {g.name for g in ranked_groups(priya)} == {"Gleam Network", "Foundry Lane Armourers"}
+    assert {g.name for g in ranked_groups(lee)} == {
+        "Ribble Valley Line",
+        "Fishergate Tobacco Suppliers",
+    }
