@@ -243,6 +243,10 @@ def run_import(pk: int, progress: Callable[[int, int], None] | None = None) -> D
         located, postcode_rejections = _resolve_postcodes(results, upload.column_mapping)
         rejections = sorted(rejections + postcode_rejections, key=lambda r: (r.row, r.column))
         checked(table.total)
+        if not results and not rejections:
+            return _finish_rejected(
+                upload, [], message="Nothing was imported: the file has no rows with data."
+            )
         if rejections:
             return _finish_rejected(upload, rejections)
         with transaction.atomic():
