@@ -18,7 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import close_old_connections, connections, transaction
-from django.db.models import QuerySet
+from django.db.models import ProtectedError, QuerySet
 from django.utils import timezone
 
 from convenor.core import access, audit
@@ -675,7 +675,7 @@ def _store_clusters(run: LinkageRun, clusters: dict[int, str]) -> int:
         changed = [i for i in ids if records[i] != entity_id]
         if changed:
             Record.objects.filter(pk__in=changed).update(entity_id=entity_id)
-    Entity.objects.filter(partnership=run.partnership, records__isnull=True).delete()
+    _delete_empty_entities(Entity.objects.filter(partnership=run.partnership))
     Entity.objects.filter(pk__in=list(assignment)).update(updated_at=timezone.now())
     return len(assignment)
 
@@ -731,11 +731,27 @@ def _reason(reason: str) -> str:
     return reason
 
 
+def _delete_empty_entities(entities: QuerySet) -> None:
+    """Delete entities left with no record, except those another app protects (e.g. a group
+    member pointing at one): they stay, empty and so invisible to everyone."""
+    empty = entities.filter(records__isnull=True)
+    try:
+        with transaction.atomic():
+            empty.delete()
+    except ProtectedError:
+        for entity in empty:
+            try:
+                with transaction.atomic():
+                    entity.delete()
+            except ProtectedError:
+                continue
+
+
 def _merge_entities(keep: Entity, other: Entity) -> None:
     if keep.pk == other.pk:
         return
     Record.objects.filter(entity=other).update(entity=keep)
-    other.delete()
+    _delete_empty_entities(Entity.objects.filter(pk=other.pk))
 
 
 def _split_off(record: Record) -> Entity:
