@@ -20,6 +20,9 @@ OPERATOR_COMMANDS = {
     "load-areas": "Load ONS local authorities, police force areas and regions",
     "createsuperuser": "Create an operator account",
     "migrate": "Bring the database schema up to date",
+    "group-rankings": "Organised crime groups ranked by score, as CSV (--as USER, audited)",
+    "scoring-model": "Check the organised crime group scoring model and show a worked example",
+    "load-taxonomy": "Reload threat areas and harm characteristics from reference YAML",
 }
 
 
