@@ -5,6 +5,8 @@ convenor serve            serve Convenor (runs migrations first)
 convenor audit verify     prove the audit chain unbroken; exit 1 naming the first bad entry
 convenor load-areas       load ONS local authorities, police force areas and regions
 convenor createsuperuser  create an operator account
+convenor import FILE      import a partner file into a dataset (progress bar; all or nothing)
+convenor link             link a partnership's datasets into entities (progress bar)
 convenor <django command> any other Django management command (migrate, check, ...)
 """
 
@@ -20,6 +22,8 @@ OPERATOR_COMMANDS = {
     "load-areas": "Load ONS local authorities, police force areas and regions",
     "createsuperuser": "Create an operator account",
     "migrate": "Bring the database schema up to date",
+    "import": "Import a partner file: 'import FILE --dataset ID --mapping M.yaml --user NAME'",
+    "link": "Link a partnership's datasets: 'link --partnership SLUG --user NAME'",
     "group-rankings": "Organised crime groups ranked by score, as CSV (--as USER, audited)",
     "scoring-model": "Check the organised crime group scoring model and show a worked example",
     "load-taxonomy": "Reload threat areas and harm characteristics from reference YAML",

@@ -487,7 +487,8 @@ def _network_for(request: HttpRequest) -> tuple[graph.Network, Partnership | Non
 def network(request: HttpRequest) -> HttpResponse:
     net, chosen, partnerships = _network_for(request)
     summary = graph.analyse_network(net)
-    drawing = graph.layout(net) if len(net.nodes) <= graph.MAX_DRAWN_NODES else None
+    drawn = graph.drawable(net, summary)
+    drawing = graph.layout(drawn)
     audit.record(
         "threat_network_viewed",
         actor=request.user,
@@ -516,6 +517,7 @@ def network(request: HttpRequest) -> HttpResponse:
             "central": summary.most_central(net) if net.edges else [],
             "summary": summary,
             "drawing": drawing,
+            "drawn": drawn,
             "chosen": chosen,
             "partnerships": partnerships,
             "max_drawn": graph.MAX_DRAWN_NODES,

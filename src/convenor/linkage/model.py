@@ -1,0 +1,293 @@
+"""The linkage model: which fields are compared and how, the blocking rules that choose the pairs
+worth comparing, and the prior m and u probabilities used when the data are too few to train on.
+
+Each comparison is a list of levels from the most to the least specific. A level carries a prior
+m probability (how often two records of the same entity fall in it) and a prior u probability (how
+often two records of different entities do). On enough data u is re-estimated by random sampling and
+m by expectation maximisation; on small data the priors are the model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import splink.comparison_level_library as cll
+import splink.comparison_library as cl
+from splink import block_on
+from splink.internals.blocking_rule_creator import BlockingRuleCreator
+from splink.internals.comparison_creator import ComparisonCreator
+from splink.internals.comparison_level_creator import ComparisonLevelCreator
+
+# SQL written in DuckDB's dialect; Splink translates it (sqlglot) for Spark.
+_DIALECT = "duckdb"
+
+
+def _custom(sql: str, label: str) -> ComparisonLevelCreator:
+    return cll.CustomLevel(sql, label_for_charts=label, base_dialect_str=_DIALECT)
+
+
+@dataclass(frozen=True)
+class Level:
+    label: str
+    creator: ComparisonLevelCreator | None  # None for the null level
+    m: float
+    u: float
+
+
+@dataclass(frozen=True)
+class Field:
+    """One comparison: the columns it reads and its levels after the null level."""
+
+    name: str  # the output column name, and the word a page shows ("name", "date_of_birth")
+    columns: tuple[str, ...]
+    levels: tuple[Level, ...]
+
+    def comparison(self) -> ComparisonCreator:
+        if len(self.columns) == 1:
+            null = cll.NullLevel(self.columns[0])
+        else:
+            # Null only when neither column can be compared (a surname alone still counts).
+            null = cll.And(*(cll.NullLevel(column) for column in self.columns))
+        levels = [null]
+        for level in self.levels:
+            creator = level.creator if level.creator is not None else cll.ElseLevel()
+            levels.append(
+                creator.configure(
+                    m_probability=level.m, u_probability=level.u, label_for_charts=level.label
+                )
+            )
+        return cl.CustomComparison(
+            comparison_levels=levels,
+            output_column_name=self.name,
+            comparison_description=self.name.replace("_", " "),
+        )
+
+
+def _name_field() -> Field:
+    first, surname = "first_name", "surname"
+    return Field(
+        name="name",
+        columns=(first, surname),
+        levels=(
+            Level(
+                "first name and surname exact",
+                cll.And(cll.ExactMatchLevel(first), cll.ExactMatchLevel(surname)),
+                0.8,
+                0.0004,
+            ),
+            Level(
+                "first name and surname swapped",
+                cll.ColumnsReversedLevel(first, surname, symmetrical=True),
+                0.03,
+                0.00001,
+            ),
+            Level(
+                "both names similar (Jaro-Winkler >= 0.92)",
+                cll.And(cll.JaroWinklerLevel(first, 0.92), cll.JaroWinklerLevel(surname, 0.92)),
+                0.07,
+                0.0008,
+            ),
+            Level(
+                "both names similar (Jaro-Winkler >= 0.85)",
+                cll.And(cll.JaroWinklerLevel(first, 0.85), cll.JaroWinklerLevel(surname, 0.85)),
+                0.03,
+                0.003,
+            ),
+            Level(
+                "surname exact, same first initial",
+                cll.And(
+                    cll.ExactMatchLevel(surname),
+                    _custom(
+                        f"substr({first}_l, 1, 1) = substr({first}_r, 1, 1)", "same first initial"
+                    ),
+                ),
+                0.03,
+                0.002,
+            ),
+            Level("surname exact", cll.ExactMatchLevel(surname), 0.015, 0.008),
+            Level("first name exact", cll.ExactMatchLevel(first), 0.01, 0.02),
+            Level("names differ", None, 0.015, 0.9658),
+        ),
+    )
+
+
+def _date_of_birth_field() -> Field:
+    dob = "date_of_birth"
+    return Field(
+        name=dob,
+        columns=(dob,),
+        levels=(
+            Level("exact", cll.ExactMatchLevel(dob), 0.86, 0.00015),
+            Level(
+                "day and month transposed",
+                _custom(
+                    f"substr({dob}_l, 1, 4) = substr({dob}_r, 1, 4)"
+                    f" AND substr({dob}_l, 6, 2) = substr({dob}_r, 9, 2)"
+                    f" AND substr({dob}_l, 9, 2) = substr({dob}_r, 6, 2)",
+                    "day and month transposed",
+                ),
+                0.025,
+                0.00002,
+            ),
+            Level(
+                "year one out",
+                _custom(
+                    f"substr({dob}_l, 6, 5) = substr({dob}_r, 6, 5)"
+                    f" AND abs(cast(substr({dob}_l, 1, 4) AS INTEGER)"
+                    f" - cast(substr({dob}_r, 1, 4) AS INTEGER)) = 1",
+                    "year one out",
+                ),
+                0.025,
+                0.0002,
+            ),
+            Level("one digit different", cll.LevenshteinLevel(dob, 1), 0.07, 0.003),
+            Level("dates differ", None, 0.02, 0.996),
+        ),
+    )
+
+
+def _postcode_field() -> Field:
+    postcode = "postcode"
+    return Field(
+        name=postcode,
+        columns=(postcode,),
+        levels=(
+            Level("full postcode", cll.ExactMatchLevel(postcode), 0.72, 0.001),
+            Level("same sector", cll.ExactMatchLevel("postcode_sector"), 0.08, 0.002),
+            Level("same district", cll.ExactMatchLevel("postcode_district"), 0.06, 0.02),
+            Level("postcodes differ", None, 0.14, 0.977),
+        ),
+    )
+
+
+def _identifier_field(
+    column: str, *, exact_m: float, exact_u: float, near: bool, near_u: float = 0.0002
+) -> Field:
+    levels = [Level("exact", cll.ExactMatchLevel(column), exact_m, exact_u)]
+    if near:
+        levels.append(
+            Level("one character different", cll.LevenshteinLevel(column, 1), 0.04, near_u)
+        )
+    levels.append(Level("different", None, round(1 - sum(level.m for level in levels), 6), 0.999))
+    return Field(name=column, columns=(column,), levels=tuple(levels))
+
+
+def _email_field() -> Field:
+    email = "email"
+    return Field(
+        name=email,
+        columns=(email,),
+        levels=(
+            Level("exact", cll.ExactMatchLevel(email), 0.85, 0.00001),
+            Level(
+                "same name before the @",
+                cll.ExactMatchLevel("email_user"),
+                0.05,
+                0.0001,
+            ),
+            Level("similar (Jaro-Winkler >= 0.88)", cll.JaroWinklerLevel(email, 0.88), 0.04, 0.001),
+            Level("different", None, 0.06, 0.9989),
+        ),
+    )
+
+
+def _similar_text_field(column: str) -> Field:
+    return Field(
+        name=column,
+        columns=(column,),
+        levels=(
+            Level("exact", cll.ExactMatchLevel(column), 0.8, 0.0005),
+            Level(
+                "very similar (Jaro-Winkler >= 0.92)",
+                cll.JaroWinklerLevel(column, 0.92),
+                0.1,
+                0.002,
+            ),
+            Level("similar (Jaro-Winkler >= 0.8)", cll.JaroWinklerLevel(column, 0.8), 0.05, 0.02),
+            Level("different", None, 0.05, 0.9775),
+        ),
+    )
+
+
+def fields_for(columns_with_values: set[str]) -> list[Field]:
+    """The comparisons that apply to data with values in these columns, in a fixed order."""
+    fields: list[Field] = []
+    if {"first_name", "surname"} & columns_with_values:
+        fields.append(_name_field())
+    if "date_of_birth" in columns_with_values:
+        fields.append(_date_of_birth_field())
+    if "postcode" in columns_with_values:
+        fields.append(_postcode_field())
+    if "phone" in columns_with_values:
+        fields.append(_identifier_field("phone", exact_m=0.85, exact_u=0.00002, near=True))
+    if "email" in columns_with_values:
+        fields.append(_email_field())
+    if "vehicle_registration" in columns_with_values:
+        fields.append(
+            _identifier_field("vehicle_registration", exact_m=0.9, exact_u=0.00001, near=True)
+        )
+    if "company_number" in columns_with_values:
+        fields.append(_identifier_field("company_number", exact_m=0.9, exact_u=0.00001, near=False))
+    if "company_name" in columns_with_values:
+        fields.append(_similar_text_field("company_name"))
+    if "licence_number" in columns_with_values:
+        fields.append(_identifier_field("licence_number", exact_m=0.9, exact_u=0.00001, near=True))
+    if "address" in columns_with_values:
+        fields.append(_similar_text_field("address"))
+    return fields
+
+
+# Blocking: a pair is compared only when it passes one of these rules, and always within one kind
+# of record (a person never links to a vehicle). Each rule names the columns it needs.
+_BLOCKING: tuple[tuple[tuple[str, ...], str | tuple[str, ...]], ...] = (
+    (("first_name", "surname"), ("kind", "first_name", "surname", "dob_year")),
+    (("first_name", "surname"), ("kind", "first_name", "surname", "postcode_district")),
+    (("surname", "date_of_birth"), ("kind", "surname", "date_of_birth")),
+    (("first_name", "date_of_birth"), ("kind", "first_name", "date_of_birth")),
+    (("date_of_birth", "postcode"), ("kind", "date_of_birth", "postcode_district")),
+    (
+        ("first_name", "surname"),
+        "l.kind = r.kind AND l.first_name = r.surname AND l.surname = r.first_name",
+    ),
+    (("surname", "postcode"), ("kind", "surname", "postcode")),
+    (("first_name", "postcode"), ("kind", "first_name", "postcode")),
+    (("phone",), ("kind", "phone")),
+    (("email",), ("kind", "email")),
+    (("vehicle_registration",), ("kind", "vehicle_registration")),
+    (("company_number",), ("kind", "company_number")),
+    (("company_name",), ("kind", "company_name")),
+    (("licence_number",), ("kind", "licence_number")),
+    (("address", "postcode"), ("kind", "address", "postcode")),
+)
+
+
+def blocking_rules_for(columns_with_values: set[str]) -> list[BlockingRuleCreator | str]:
+    rules: list[BlockingRuleCreator | str] = []
+    for needs, rule in _BLOCKING:
+        if set(needs) <= columns_with_values:
+            rules.append(rule if isinstance(rule, str) else block_on(*rule))
+    return rules
+
+
+def deterministic_rules_for(columns_with_values: set[str]) -> list[BlockingRuleCreator]:
+    """Rules that admit almost no false matches, to estimate how often two records match."""
+    rules: list[BlockingRuleCreator] = []
+    if {"first_name", "surname", "date_of_birth"} <= columns_with_values:
+        rules.append(block_on("kind", "first_name", "surname", "date_of_birth"))
+    for column in ("email", "company_number", "vehicle_registration", "licence_number"):
+        if column in columns_with_values:
+            rules.append(block_on("kind", column))
+    return rules
+
+
+def training_rules_for(columns_with_values: set[str]) -> list[BlockingRuleCreator]:
+    """Blocking rules for expectation maximisation: each leaves the fields it blocks on untrained,
+    so together they must cover every comparison."""
+    rules: list[BlockingRuleCreator] = []
+    if {"first_name", "surname"} <= columns_with_values:
+        rules.append(block_on("kind", "first_name", "surname"))
+    if "date_of_birth" in columns_with_values:
+        rules.append(block_on("kind", "date_of_birth"))
+    if "postcode" in columns_with_values and len(rules) < 2:
+        rules.append(block_on("kind", "postcode"))
+    return rules

@@ -1,0 +1,454 @@
+"""link_records: normalise, block, score with a Splink model, apply analysts' decisions, cluster."""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import pandas as pd
+
+from . import model
+from .clustering import Decisions, cluster
+from .normalise import (
+    NORMALISERS,
+    RECORD_COLUMNS,
+    infer_kind,
+    normalise_text,
+    postcode_district,
+    postcode_sector,
+)
+
+logger = logging.getLogger(__name__)
+# A library never prints: without these, Python's last-resort handler writes Splink's warnings to
+# stderr when the application has configured no logging. Applications that do configure logging
+# still receive both loggers' records.
+logging.getLogger("splink").addHandler(logging.NullHandler())
+logger.addHandler(logging.NullHandler())
+
+Progress = Callable[[str, float], None]
+COMPARED_COLUMNS = tuple(
+    column for column in RECORD_COLUMNS if column not in {"record_id", "source", "kind"}
+)
+
+
+class LinkageInputError(ValueError):
+    """The records cannot be linked as given; the message names the column and the problem."""
+
+
+@dataclass(frozen=True)
+class LinkageSettings:
+    """How link_records runs. The defaults suit a partnership's datasets on one machine."""
+
+    engine: Literal["duckdb", "spark"] = "duckdb"
+    # Pairs at or above this probability join records into one cluster.
+    match_threshold: float = 0.9
+    # Pairs at or above this probability are returned for review (never above match_threshold).
+    review_threshold: float = 0.5
+    # Fewer records than this: keep the prior m and u values instead of training the model.
+    train_min_records: int = 1000
+    # Random pairs sampled to estimate u; pairs used for each expectation-maximisation pass.
+    u_max_pairs: float = 2e6
+    em_max_pairs: float = 1e6
+    # Assumed recall of the deterministic rules used to estimate the share of matching pairs.
+    deterministic_recall: float = 0.8
+    seed: int = 42
+    # DuckDB: threads and memory (None: DuckDB's defaults); spill directory for big jobs.
+    duckdb_threads: int | None = None
+    duckdb_memory_limit: str | None = None
+    duckdb_temp_directory: str | None = None
+    # Spark: an existing SparkSession, or the master URL and settings for a new local one.
+    spark_session: Any = None
+    spark_master: str = "local[1]"
+    spark_config: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.engine not in ("duckdb", "spark"):
+            raise ValueError(f"engine must be 'duckdb' or 'spark', not {self.engine!r}")
+        for name in ("match_threshold", "review_threshold"):
+            value = getattr(self, name)
+            if not 0 < value <= 1:
+                raise ValueError(f"{name} must be above 0 and at most 1, not {value!r}")
+
+
+@dataclass
+class LinkageResult:
+    """What link_records found.
+
+    pairs: record_id_l, record_id_r, match_probability, match_weight, agreeing (the fields that
+      count for the match, e.g. ["name", "date_of_birth"]), evidence (each compared field's level,
+      e.g. {"name": "first name and surname swapped"}), decision ("confirmed" or None). Pairs at or
+      above review_threshold plus every confirmed pair; rejected pairs are left out.
+    clusters: record_id, cluster_id; every input record once.
+    model_summary: the model for display: how it was trained, the share of matching pairs, and per
+      field and level the m and u probabilities and the match weight.
+    """
+
+    pairs: pd.DataFrame
+    clusters: pd.DataFrame
+    model_summary: dict[str, Any]
+
+
+def prepare_records(records: pd.DataFrame) -> pd.DataFrame:
+    """The records' known columns normalised, with the derived columns the model compares; raises
+    LinkageInputError for a missing or repeated record_id."""
+    if "record_id" not in records.columns:
+        raise LinkageInputError("record_id: the column is missing")
+    frame = pd.DataFrame(index=range(len(records)))
+    for column in RECORD_COLUMNS:
+        if column == "kind":
+            continue
+        if column in records.columns:
+            values = records[column].tolist()
+            normalise = NORMALISERS[column]
+            frame[column] = pd.Series([normalise(value) for value in values], dtype="object")
+        else:
+            frame[column] = pd.Series([None] * len(records), dtype="object")
+    missing = frame["record_id"].isna()
+    if missing.any():
+        row = int(missing.to_numpy().nonzero()[0][0]) + 1
+        raise LinkageInputError(f"record_id: row {row} has no record id")
+    repeated = frame["record_id"].duplicated()
+    if repeated.any():
+        first = frame["record_id"][repeated].iloc[0]
+        raise LinkageInputError(f"record_id: {first!r} appears more than once")
+    raw_kind = records["kind"].tolist() if "kind" in records.columns else [None] * len(records)
+    given = [(normalise_text(kind) or "").lower() for kind in raw_kind]
+    frame["kind"] = [
+        kind if kind in ("person", "business", "vehicle", "address") else infer_kind(row)
+        for kind, row in zip(given, frame.to_dict("records"), strict=True)
+    ]
+    frame["source"] = frame["source"].fillna("")
+    frame["postcode_sector"] = [postcode_sector(value) for value in frame["postcode"]]
+    frame["postcode_district"] = [postcode_district(value) for value in frame["postcode"]]
+    frame["dob_year"] = frame["date_of_birth"].str.slice(0, 4)
+    frame["email_user"] = frame["email"].str.split("@").str[0]
+    return frame
+
+
+def _duckdb_api(settings: LinkageSettings):
+    import duckdb
+    from splink import DuckDBAPI
+
+    connection = duckdb.connect()
+    connection.execute("SET enable_progress_bar = false")
+    if settings.duckdb_threads:
+        connection.execute(f"SET threads = {int(settings.duckdb_threads)}")
+    if settings.duckdb_memory_limit:
+        connection.execute("SET memory_limit = ?", [settings.duckdb_memory_limit])
+    if settings.duckdb_temp_directory:
+        connection.execute("SET temp_directory = ?", [settings.duckdb_temp_directory])
+    return DuckDBAPI(connection=connection), connection.close
+
+
+def spark_session_for(settings: LinkageSettings):
+    """A local SparkSession with Splink's similarity functions on its class path."""
+    from pyspark.sql import SparkSession
+    from splink.backends.spark import similarity_jar_location
+
+    builder = (
+        SparkSession.builder.master(settings.spark_master)
+        .appName("convenor-linkage")
+        .config("spark.jars", similarity_jar_location())
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.default.parallelism", "2")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.adaptive.enabled", "true")
+        .config("spark.driver.memory", os.environ.get("CONVENOR_SPARK_DRIVER_MEMORY", "2g"))
+    )
+    for key, value in settings.spark_config.items():
+        builder = builder.config(key, value)
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    checkpoints = os.environ.get("CONVENOR_SPARK_CHECKPOINT_DIR") or tempfile.mkdtemp(
+        prefix="convenor-spark-"
+    )
+    session.sparkContext.setCheckpointDir(checkpoints)
+    return session
+
+
+def _spark_api(settings: LinkageSettings):
+    from splink import SparkAPI
+
+    session = settings.spark_session or spark_session_for(settings)
+    api = SparkAPI(spark_session=session, num_partitions_on_repartition=2)
+    return api, (lambda: None)
+
+
+def _register(api, frame: pd.DataFrame, engine: str):
+    if engine == "spark":
+        from pyspark.sql.types import StringType, StructField, StructType
+
+        schema = StructType([StructField(column, StringType(), True) for column in frame.columns])
+        rows = frame.astype(object).where(frame.notna(), None).to_records(index=False).tolist()
+        spark_frame = api.spark.createDataFrame(rows, schema=schema)
+        return api.register(spark_frame)
+    return api.register(frame)
+
+
+def _columns_with_values(frame: pd.DataFrame) -> set[str]:
+    return {column for column in COMPARED_COLUMNS if frame[column].notna().any()}
+
+
+def _prior_share_of_matches(count: int) -> float:
+    """Before any evidence: about one match per record among all pairs, i.e. 1/n."""
+    return min(0.1, max(1e-7, 1 / max(count, 2)))
+
+
+def link_records(
+    records: pd.DataFrame,
+    settings: LinkageSettings | None = None,
+    decisions: Decisions | None = None,
+    progress: Progress | None = None,
+) -> LinkageResult:
+    """Find the records that describe the same person, business, vehicle or address.
+
+    See the package docstring for the columns. Raises LinkageInputError for unusable input and
+    clustering.ConflictingDecisions when decisions contradict each other."""
+    settings = settings or LinkageSettings()
+    decisions = decisions or Decisions()
+
+    def report(stage: str, fraction: float) -> None:
+        logger.info("linkage: %s (%.0f%%)", stage, fraction * 100)
+        if progress is not None:
+            progress(stage, fraction)
+
+    report("normalising records", 0.0)
+    frame = prepare_records(records)
+    count = len(frame)
+    present = _columns_with_values(frame)
+    fields = model.fields_for(present)
+    summary: dict[str, Any] = {
+        "engine": settings.engine,
+        "records": count,
+        "fields": [],
+        "training": [],
+    }
+    empty_pairs = pd.DataFrame(
+        {
+            "record_id_l": pd.Series(dtype="object"),
+            "record_id_r": pd.Series(dtype="object"),
+            "match_probability": pd.Series(dtype="float64"),
+            "match_weight": pd.Series(dtype="float64"),
+            "agreeing": pd.Series(dtype="object"),
+            "evidence": pd.Series(dtype="object"),
+            "decision": pd.Series(dtype="object"),
+        }
+    )
+    if count < 2 or not fields:
+        summary["training"].append("nothing to compare: fewer than two records or no shared fields")
+        pairs = _with_confirmed(empty_pairs, decisions, set(frame["record_id"]))
+        report("clustering", 0.9)
+        clusters = cluster(frame["record_id"], pairs, settings.match_threshold, decisions)
+        report("done", 1.0)
+        return LinkageResult(pairs=pairs, clusters=clusters, model_summary=summary)
+
+    from splink import Linker, SettingsCreator
+
+    report("starting the linkage engine", 0.05)
+    api, close = _duckdb_api(settings) if settings.engine == "duckdb" else _spark_api(settings)
+    try:
+        table = _register(api, frame, settings.engine)
+        creator = SettingsCreator(
+            link_type="dedupe_only",
+            unique_id_column_name="record_id",
+            comparisons=[field_.comparison() for field_ in fields],
+            blocking_rules_to_generate_predictions=model.blocking_rules_for(present),
+            probability_two_random_records_match=_prior_share_of_matches(count),
+            retain_matching_columns=False,
+            retain_intermediate_calculation_columns=True,
+        )
+        linker = Linker(table, creator, log_level=None)
+        if count >= settings.train_min_records:
+            _train(linker, present, settings, summary, report)
+        else:
+            summary["training"].append(
+                f"prior m and u values: {count} records are fewer than the "
+                f"{settings.train_min_records} needed to train"
+            )
+        report("scoring pairs", 0.6)
+        threshold = min(settings.review_threshold, settings.match_threshold)
+        scored = linker.inference.predict(threshold_match_probability=threshold)
+        predictions = scored.as_pandas_dataframe()
+        model_dict = linker.misc.save_model_to_json()
+    finally:
+        close()
+
+    report("explaining pairs", 0.8)
+    summary.update(_describe_model(model_dict, fields))
+    pairs = _explain(predictions, model_dict, fields)
+    rejected = decisions.rejected
+    if rejected and len(pairs):
+        keys = [
+            frozenset((a, b))
+            for a, b in zip(pairs["record_id_l"], pairs["record_id_r"], strict=True)
+        ]
+        pairs = pairs[[key not in rejected for key in keys]].reset_index(drop=True)
+    pairs = _with_confirmed(pairs, decisions, set(frame["record_id"]))
+    report("clustering", 0.9)
+    clusters = cluster(frame["record_id"], pairs, settings.match_threshold, decisions)
+    report("done", 1.0)
+    return LinkageResult(pairs=pairs, clusters=clusters, model_summary=summary)
+
+
+def _train(linker, present: set[str], settings: LinkageSettings, summary: dict, report) -> None:
+    notes = summary["training"]
+    report("estimating how often two records match", 0.1)
+    rules = model.deterministic_rules_for(present)
+    if rules:
+        try:
+            linker.training.estimate_probability_two_random_records_match(
+                rules, recall=settings.deterministic_recall
+            )
+            notes.append("share of matching pairs estimated from deterministic rules")
+        except Exception as error:  # noqa: BLE001 — keep the prior and say so
+            notes.append(f"share of matching pairs kept at its prior: {error}")
+    report("estimating u by random sampling", 0.2)
+    linker.training.estimate_u_using_random_sampling(
+        max_pairs=settings.u_max_pairs, seed=settings.seed
+    )
+    notes.append(f"u estimated from up to {int(settings.u_max_pairs):,} random pairs")
+    training_rules = model.training_rules_for(present)
+    for index, rule in enumerate(training_rules):
+        report("estimating m by expectation maximisation", 0.3 + 0.2 * index / len(training_rules))
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                rule, max_pairs=settings.em_max_pairs, estimate_without_term_frequencies=True
+            )
+            notes.append(
+                f"m estimated by expectation maximisation on pairs blocked by {_rule_text(rule)}"
+            )
+        except Exception as error:  # noqa: BLE001 — EM may not converge on odd data: keep priors
+            notes.append(
+                f"expectation maximisation on {_rule_text(rule)} failed, priors kept: {error}"
+            )
+
+
+def _rule_text(rule) -> str:
+    try:
+        return rule.get_blocking_rule("duckdb").blocking_rule_sql
+    except Exception:  # noqa: BLE001
+        return str(rule)
+
+
+def _levels(model_dict: dict, fields: list[model.Field]) -> dict[str, list[dict]]:
+    """Per field: its levels (null level excluded) with gamma value, label, m, u, weight."""
+    described: dict[str, list[dict]] = {}
+    for comparison in model_dict["comparisons"]:
+        name = comparison["output_column_name"]
+        levels = [
+            level for level in comparison["comparison_levels"] if not level.get("is_null_level")
+        ]
+        rows = []
+        count = len(levels)
+        for position, level in enumerate(levels):
+            m = level.get("m_probability")
+            u = level.get("u_probability")
+            weight = math.log2(m / u) if m and u else None
+            rows.append(
+                {
+                    "gamma": count - 1 - position,
+                    "label": level.get("label_for_charts", ""),
+                    "m_probability": m,
+                    "u_probability": u,
+                    "match_weight": weight,
+                }
+            )
+        described[name] = rows
+    return described
+
+
+def _describe_model(model_dict: dict, fields: list[model.Field]) -> dict[str, Any]:
+    levels = _levels(model_dict, fields)
+    return {
+        "probability_two_random_records_match": model_dict["probability_two_random_records_match"],
+        "fields": [{"field": name, "levels": rows} for name, rows in levels.items()],
+    }
+
+
+def _explain(
+    predictions: pd.DataFrame, model_dict: dict, fields: list[model.Field]
+) -> pd.DataFrame:
+    """Scored pairs with, for each, the fields that count for the match and every field's level."""
+    levels = _levels(model_dict, fields)
+    pairs = pd.DataFrame(
+        {
+            "record_id_l": predictions["record_id_l"].astype(object),
+            "record_id_r": predictions["record_id_r"].astype(object),
+            "match_probability": predictions["match_probability"].astype(float),
+            "match_weight": predictions["match_weight"].astype(float),
+        }
+    )
+    agreeing: list[list[str]] = [[] for _ in range(len(pairs))]
+    evidence: list[dict[str, str]] = [{} for _ in range(len(pairs))]
+    for name, rows in levels.items():
+        column = f"mw_{name}"  # Splink's match weight of this field's level for the pair
+        if column not in predictions.columns:
+            continue
+        weights = [
+            (row["match_weight"], row["label"]) for row in rows if row["match_weight"] is not None
+        ]
+        labels: dict[float, str] = {}
+        for index, weight in enumerate(predictions[column].tolist()):
+            if weight is None or weight != weight:
+                continue
+            if weight not in labels:
+                nearest = min(weights, key=lambda level: abs(level[0] - weight), default=None)
+                if nearest is not None and abs(nearest[0] - weight) < 1e-6:
+                    labels[weight] = nearest[1]
+                else:
+                    labels[weight] = ""  # weight 0 and no level of it: missing on a side
+            if labels[weight]:
+                evidence[index][name] = labels[weight]
+            if weight > 0:
+                agreeing[index].append(name)
+    pairs["agreeing"] = agreeing
+    pairs["evidence"] = evidence
+    pairs["decision"] = None
+    return pairs.sort_values(
+        ["match_probability", "record_id_l", "record_id_r"], ascending=[False, True, True]
+    ).reset_index(drop=True)
+
+
+def _with_confirmed(pairs: pd.DataFrame, decisions: Decisions, known: set[str]) -> pd.DataFrame:
+    if not decisions.confirmed:
+        return pairs
+    pairs = pairs.copy()
+    index = {
+        frozenset((a, b)): position
+        for position, (a, b) in enumerate(
+            zip(pairs["record_id_l"], pairs["record_id_r"], strict=True)
+        )
+    }
+    extra = []
+    for pair in sorted(decisions.confirmed, key=sorted):
+        if not pair <= known:
+            continue
+        if pair in index:
+            position = index[pair]
+            pairs.at[position, "decision"] = "confirmed"
+            continue
+        a, b = sorted(pair)
+        extra.append(
+            {
+                "record_id_l": a,
+                "record_id_r": b,
+                "match_probability": 1.0,
+                "match_weight": math.inf,
+                "agreeing": [],
+                "evidence": {},
+                "decision": "confirmed",
+            }
+        )
+    if extra:
+        pairs = (
+            pd.concat([pairs, pd.DataFrame(extra)], ignore_index=True)
+            if len(pairs)
+            else pd.DataFrame(extra)
+        )
+    return pairs
