@@ -37,7 +37,12 @@ def test_analyst_reads_groups_assesses_one_and_ranks_them(page, demo_accounts): 
 
     page.get_by_role("link", name="Record an assessment").click()
     _accessible(page, "assessment form")
-    page.get_by_role("button", name="Record assessment").click()  # empty: every error explained
+    # The current scores are filled in; the rationale never is, and is required.
+    expect(page.locator("input[name=likelihood][value='4']")).to_be_checked()
+    page.locator("input[name=likelihood]").evaluate_all(
+        "els => els.forEach(e => e.checked = false)"
+    )
+    page.get_by_role("button", name="Record assessment").click()
     expect(page.locator(".govuk-error-summary")).to_be_visible()
     expect(page.get_by_text("Choose a score for likelihood").first).to_be_visible()
     expect(page.get_by_text("Explain why").first).to_be_visible()
