@@ -123,3 +123,19 @@ def test_link_command(imported):
 def test_commands_appear_in_convenor_help():
     text = _help()
     assert "import" in text and "link" in text
+
+
+def test_saved_mapping_downloads_as_yaml_the_cli_reads(client, threat, areas, tmp_path):
+    from convenor.threat import importing, services
+    from tests.conftest import verified_login
+    from tests.threat.conftest import NOMINALS_MAPPING
+
+    services.import_file(
+        threat.own_analyst, threat.own_dataset, "n.csv", NOMINALS_CSV.encode(), NOMINALS_MAPPING
+    )
+    verified_login(client, threat.own_analyst)
+    response = client.get(f"/threat/datasets/{threat.own_dataset.pk}/mapping.yaml")
+    assert response.status_code == 200
+    assert importing.parse_mapping_document(response.content.decode()) == NOMINALS_MAPPING
+    verified_login(client, threat.partner_analyst)  # sees the dataset, does not import into it
+    assert client.get(f"/threat/datasets/{threat.own_dataset.pk}/mapping.yaml").status_code == 404

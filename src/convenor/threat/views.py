@@ -118,6 +118,23 @@ def dataset_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_page
+def dataset_mapping(request: HttpRequest, pk: int) -> HttpResponse:
+    """The dataset's saved column mapping as YAML, for `convenor import --mapping`."""
+    import yaml
+
+    dataset = get_visible_or_404(request.user, Dataset.objects.all(), pk=pk)
+    if not access.can(request.user, Action.CHANGE, dataset) or not dataset.column_mapping:
+        raise Http404("Not found")
+    body = (
+        f"# convenor import FILE --dataset {dataset.pk} --mapping this-file.yaml --user USERNAME\n"
+        + yaml.safe_dump({"columns": dataset.column_mapping}, allow_unicode=True, sort_keys=False)
+    )
+    response = HttpResponse(body, content_type="application/yaml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="dataset-{dataset.pk}-mapping.yaml"'
+    return response
+
+
+@staff_page
 @require_http_methods(["GET", "POST"])
 def upload(request: HttpRequest, pk: int) -> HttpResponse:
     dataset = get_visible_or_404(request.user, Dataset.objects.all(), pk=pk)
@@ -440,7 +457,6 @@ def linkage_start(request: HttpRequest) -> HttpResponse:
     _require_analyst_pages(request, LinkageRun)
     form = LinkageForm(request.POST, user=request.user)
     if not form.is_valid():
-        messages.success(request, "Choose a partnership to link")
         return redirect("threat:links")
     run = services.start_linkage(request.user, form.cleaned_data["partnership"])
     return redirect(run)
