@@ -70,6 +70,7 @@ INSTALLED_APPS = [
 CONVENOR_APPS = [
     "convenor.core",
     "convenor.threat",
+    "convenor.groups",
 ]
 INSTALLED_APPS += CONVENOR_APPS
 
@@ -223,6 +224,9 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "ENUM_NAME_OVERRIDES": {
+        "GroupStatusEnum": "convenor.groups.models.OrganisedCrimeGroup.Status",
+    },
 }
 
 LOGGING = {
