@@ -44,24 +44,36 @@ GROUPS = [
         "status": OrganisedCrimeGroup.Status.ACTIVE,
         "summary": "Runs a county line supplying crack cocaine and heroin from Preston into "
         "South Ribble and Blackpool. Uses children excluded from school as runners and "
-        "takes over the homes of vulnerable adults (cuckooing). Intelligence shared through "
-        "Operation Genga.",
+        "takes over the homes of vulnerable adults (cuckooing); launders cash through a council "
+        "contractor and moves drugs in a licensed taxi. Intelligence shared through Operation "
+        "Genga.",
         "threat_areas": ["drugs-supply", "modern-slavery"],
         "harm": ["serious-violence", "exercise-of-control", "community-safety"],
         "areas": ["E07000123", "E07000126", "E06000009"],
         "members": [
-            ("Kyle Brennan", "principal", "Controls the line phone and the supply."),
+            ("Mark Doyle", "principal", "Controls the line phone and the supply."),
             (
-                "Dean Ashworth",
+                "Kyle Brennan",
                 "significant",
-                "Collects cash; drives between Preston and Blackpool.",
+                "Mark Doyle's associate; director of Ribble "
+                "Groundworks Ltd, a council contractor, through which cash is laundered.",
+            ),
+            (
+                "Ribble Groundworks Ltd",
+                "significant",
+                "Council contractor used to launder the line's cash.",
+            ),
+            (
+                "Danny Whitlow",
+                "peripheral",
+                "Licensed taxi driver (as Daniel Whitlow) who moves "
+                "drugs and runners between Preston and Blackpool.",
             ),
             (
                 "Tyler Hargreaves",
                 "peripheral",
                 "Runner, aged 16; referred to the Twilight Project.",
             ),
-            ("Shannon Booth", "peripheral", "Tenancy used as a cuckooed address."),
         ],
         "assessments": [
             (
@@ -163,9 +175,9 @@ GROUPS = [
     },
     {
         "name": "Fishergate Tobacco Suppliers",
-        "owner": "Preston City Council",
+        "owner": "Lancashire Constabulary",
         "partnership": PRESTON,
-        "officer": "kim.patel",
+        "officer": "lee.barnes",
         "status": OrganisedCrimeGroup.Status.DORMANT,
         "summary": "Supplied illicit tobacco and counterfeit alcohol through convenience shops "
         "in Preston city centre; trading standards seizures and licence reviews since.",
@@ -173,21 +185,25 @@ GROUPS = [
         "harm": ["profit-or-loss", "community-safety"],
         "areas": ["E07000123"],
         "members": [
-            ("Rizwan Ahmed Saleem", "principal", "Premises licence holder of two shops."),
-            ("City Centre Convenience Ltd", "significant", "Company running the shops."),
+            ("Sandeep Gill", "principal", "Premises licence holder of Fishergate Food and Wine."),
+            (
+                "Fishergate Food and Wine",
+                "significant",
+                "Shop where trading standards seized illicit tobacco.",
+            ),
         ],
         "assessments": [
             (
                 10,
                 _scores([1, 1, 3, 3, 1, 2], 4, 2, 3),
-                "kim.patel",
+                "lee.barnes",
                 "Trading standards seized 40,000 cigarettes from concealed compartments; links to "
                 "suppliers outside the area.",
             ),
             (
                 2,
                 _scores([1, 1, 2, 2, 1, 1], 2, 2, 2),
-                "kim.patel",
+                "lee.barnes",
                 "Premises licences revoked after review; no sales seen at test purchases since. "
                 "Marked dormant.",
             ),

@@ -228,7 +228,11 @@ def assessment_create(request: HttpRequest, pk: int) -> HttpResponse:
     group = _group_or_404(request, pk)
     _require_change(request, group)
     model = services.scoring_model()
-    form = AssessmentForm(request.POST or None, model=model)
+    current = group.current_assessment()
+    # Start from the current scores when they came from the same model: the analyst changes
+    # what has changed. The rationale and date are always new.
+    initial = dict(current.inputs) if current and current.model_version == model.version else {}
+    form = AssessmentForm(request.POST or None, model=model, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             assessment = services.record_assessment(
@@ -249,7 +253,7 @@ def assessment_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "groups/assessment_form.html",
-        {"form": form, "group": group, "model": model, "current": group.current_assessment()},
+        {"form": form, "group": group, "model": model, "current": current},
     )
 
 

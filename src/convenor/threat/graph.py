@@ -181,62 +181,113 @@ class NetworkSummary:
         ]
 
 
-def layout(network: Network, width: int = 960, height: int = 640, seed: int = 7) -> dict:
-    """Node positions for a server-drawn SVG: a seeded Fruchterman–Reingold force layout, so
-    the same network is drawn the same way every time (and the page needs no JavaScript)."""
+def drawable(network: Network, summary: NetworkSummary, min_size: int = 4) -> Network:
+    """The part of the network worth drawing: linked groups of at least ``min_size`` nodes (a
+    person with the address and vehicle of one row is not yet a network), largest first, at
+    most MAX_DRAWN_NODES."""
+    keep: set[str] = set()
+    for members in sorted(summary.components, key=len, reverse=True):
+        if len(members) < min_size or len(keep) + len(members) > MAX_DRAWN_NODES:
+            continue
+        keep.update(members)
+    return Network(
+        nodes=[n for n in network.nodes if n.id in keep],
+        edges=[e for e in network.edges if e.source in keep and e.target in keep],
+    )
+
+
+def _force_layout(ids: list[str], pairs: list[tuple[str, str]], size: float, rng) -> dict:
+    """Seeded Fruchterman–Reingold positions for one linked group inside a size x size box."""
+    import math
+
+    position = {i: [rng.uniform(0.2, 0.8) * size, rng.uniform(0.2, 0.8) * size] for i in ids}
+    if len(ids) == 1:
+        return {ids[0]: [size / 2, size / 2]}
+    k = 0.9 * size / math.sqrt(len(ids))
+    temperature = size / 5
+    for _ in range(80):
+        shift = {i: [0.0, 0.0] for i in ids}
+        for index, a in enumerate(ids):
+            ax, ay = position[a]
+            for b in ids[index + 1 :]:
+                dx, dy = ax - position[b][0], ay - position[b][1]
+                distance = max(math.hypot(dx, dy), 0.01)
+                force = k * k / distance
+                shift[a][0] += dx / distance * force
+                shift[a][1] += dy / distance * force
+                shift[b][0] -= dx / distance * force
+                shift[b][1] -= dy / distance * force
+        for a, b in pairs:
+            dx, dy = position[a][0] - position[b][0], position[a][1] - position[b][1]
+            distance = max(math.hypot(dx, dy), 0.01)
+            force = distance * distance / k
+            shift[a][0] -= dx / distance * force
+            shift[a][1] -= dy / distance * force
+            shift[b][0] += dx / distance * force
+            shift[b][1] += dy / distance * force
+        for i in ids:
+            dx, dy = shift[i]
+            length = max(math.hypot(dx, dy), 0.01)
+            step = min(length, temperature)
+            position[i][0] = min(size * 0.9, max(size * 0.1, position[i][0] + dx / length * step))
+            position[i][1] = min(size * 0.9, max(size * 0.1, position[i][1] + dy / length * step))
+        temperature *= 0.94
+    return position
+
+
+def layout(network: Network, width: int = 960, seed: int = 7) -> dict:
+    """Node positions for a server-drawn SVG, so the page needs no JavaScript: each linked
+    group laid out by a seeded force layout in its own box, boxes packed in rows, largest first.
+    The same network is drawn the same way every time."""
     import math
     import random
 
-    ids = [n.id for n in network.nodes]
-    count = len(ids)
     rng = random.Random(seed)
-    position = {i: [rng.uniform(0.1, 0.9) * width, rng.uniform(0.1, 0.9) * height] for i in ids}
-    if count:
-        k = math.sqrt(width * height / count) * 0.8
-        temperature = width / 10
-        neighbours = [(e.source, e.target) for e in network.edges]
-        for _ in range(120 if count < 120 else 60):
-            shift = {i: [0.0, 0.0] for i in ids}
-            for a_index in range(count):
-                a = ids[a_index]
-                ax, ay = position[a]
-                for b in ids[a_index + 1 :]:
-                    dx, dy = ax - position[b][0], ay - position[b][1]
-                    distance = max(math.hypot(dx, dy), 0.01)
-                    force = k * k / distance
-                    fx, fy = dx / distance * force, dy / distance * force
-                    shift[a][0] += fx
-                    shift[a][1] += fy
-                    shift[b][0] -= fx
-                    shift[b][1] -= fy
-            for a, b in neighbours:
-                dx = position[a][0] - position[b][0]
-                dy = position[a][1] - position[b][1]
-                distance = max(math.hypot(dx, dy), 0.01)
-                force = distance * distance / k
-                fx, fy = dx / distance * force, dy / distance * force
-                shift[a][0] -= fx
-                shift[a][1] -= fy
-                shift[b][0] += fx
-                shift[b][1] += fy
-            for i in ids:
-                dx, dy = shift[i]
-                length = max(math.hypot(dx, dy), 0.01)
-                step = min(length, temperature)
-                position[i][0] = min(width - 30, max(30, position[i][0] + dx / length * step))
-                position[i][1] = min(height - 30, max(30, position[i][1] + dy / length * step))
-            temperature *= 0.95
-    nodes = [
-        {"node": n, "x": round(position[n.id][0], 1), "y": round(position[n.id][1], 1)}
-        for n in network.nodes
-    ]
+    neighbours: dict[str, set[str]] = defaultdict(set)
+    for e in network.edges:
+        neighbours[e.source].add(e.target)
+        neighbours[e.target].add(e.source)
+    seen: set[str] = set()
+    groups: list[list[str]] = []
+    for node in network.nodes:
+        if node.id in seen:
+            continue
+        stack, members = [node.id], []
+        seen.add(node.id)
+        while stack:
+            current = stack.pop()
+            members.append(current)
+            for other in sorted(neighbours[current]):
+                if other not in seen:
+                    seen.add(other)
+                    stack.append(other)
+        groups.append(sorted(members))
+    groups.sort(key=lambda g: (-len(g), g[0]))
+    position: dict[str, tuple[float, float]] = {}
+    x = y = row_height = 0.0
+    for members in groups:
+        size = min(float(width), max(140.0, 70.0 * math.sqrt(len(members))))
+        if x + size > width:
+            x, y, row_height = 0.0, y + row_height, 0.0
+        member_set = set(members)
+        pairs = [
+            (e.source, e.target)
+            for e in network.edges
+            if e.source in member_set and e.target in member_set
+        ]
+        for node_id, (px, py) in _force_layout(members, pairs, size, rng).items():
+            position[node_id] = (round(x + px, 1), round(y + py, 1))
+        x += size
+        row_height = max(row_height, size)
+    height = int(y + row_height) or 100
+    nodes = [{"node": n, "x": position[n.id][0], "y": position[n.id][1]} for n in network.nodes]
     edges = [
         {
             "edge": e,
-            "x1": round(position[e.source][0], 1),
-            "y1": round(position[e.source][1], 1),
-            "x2": round(position[e.target][0], 1),
-            "y2": round(position[e.target][1], 1),
+            "x1": position[e.source][0],
+            "y1": position[e.source][1],
+            "x2": position[e.target][0],
+            "y2": position[e.target][1],
         }
         for e in network.edges
     ]

@@ -8,6 +8,7 @@ urlpatterns = [
     path("datasets/new/", views.dataset_create, name="dataset_create"),
     path("datasets/<int:pk>/", views.dataset_detail, name="dataset"),
     path("datasets/<int:pk>/import/", views.upload, name="upload"),
+    path("datasets/<int:pk>/mapping.yaml", views.dataset_mapping, name="dataset_mapping"),
     path("datasets/<int:pk>/imports/<int:import_pk>/", views.import_detail, name="import"),
     path("datasets/<int:pk>/imports/<int:import_pk>/columns/", views.mapping, name="mapping"),
     path(

@@ -97,13 +97,14 @@ def dataset_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     can_read = access.can(request.user, Action.VIEW, model=Record) and records.exists()
     page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page")) if can_read else None
-    if page is not None:
-        audit.record(
-            "threat_records_listed",
-            actor=request.user,
-            obj=dataset,
-            detail={"page": page.number, "records": [r.pk for r in page.object_list]},
-        )
+    audit.record(
+        "threat_records_listed" if page is not None else "threat_dataset_viewed",
+        actor=request.user,
+        obj=dataset,
+        detail={"page": page.number, "records": [r.pk for r in page.object_list]}
+        if page is not None
+        else {},
+    )
     return render(
         request,
         "threat/dataset_detail.html",
@@ -115,6 +116,23 @@ def dataset_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "record_count": dataset.records.count() if can_read else None,
         },
     )
+
+
+@staff_page
+def dataset_mapping(request: HttpRequest, pk: int) -> HttpResponse:
+    """The dataset's saved column mapping as YAML, for `convenor import --mapping`."""
+    import yaml
+
+    dataset = get_visible_or_404(request.user, Dataset.objects.all(), pk=pk)
+    if not access.can(request.user, Action.CHANGE, dataset) or not dataset.column_mapping:
+        raise Http404("Not found")
+    body = (
+        f"# convenor import FILE --dataset {dataset.pk} --mapping this-file.yaml --user USERNAME\n"
+        + yaml.safe_dump({"columns": dataset.column_mapping}, allow_unicode=True, sort_keys=False)
+    )
+    response = HttpResponse(body, content_type="application/yaml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="dataset-{dataset.pk}-mapping.yaml"'
+    return response
 
 
 @staff_page
@@ -196,6 +214,12 @@ def _import_for(request: HttpRequest, pk: int, import_pk: int) -> DatasetImport:
 @staff_page
 def import_detail(request: HttpRequest, pk: int, import_pk: int) -> HttpResponse:
     job = _import_for(request, pk, import_pk)
+    audit.record(
+        "threat_import_viewed",
+        actor=request.user,
+        obj=job.dataset,
+        detail={"import": job.pk, "status": job.status},
+    )
     return render(request, "threat/import_detail.html", {"job": job, "dataset": job.dataset})
 
 
@@ -440,7 +464,6 @@ def linkage_start(request: HttpRequest) -> HttpResponse:
     _require_analyst_pages(request, LinkageRun)
     form = LinkageForm(request.POST, user=request.user)
     if not form.is_valid():
-        messages.success(request, "Choose a partnership to link")
         return redirect("threat:links")
     run = services.start_linkage(request.user, form.cleaned_data["partnership"])
     return redirect(run)
@@ -487,7 +510,8 @@ def _network_for(request: HttpRequest) -> tuple[graph.Network, Partnership | Non
 def network(request: HttpRequest) -> HttpResponse:
     net, chosen, partnerships = _network_for(request)
     summary = graph.analyse_network(net)
-    drawing = graph.layout(net) if len(net.nodes) <= graph.MAX_DRAWN_NODES else None
+    drawn = graph.drawable(net, summary)
+    drawing = graph.layout(drawn)
     audit.record(
         "threat_network_viewed",
         actor=request.user,
@@ -516,6 +540,7 @@ def network(request: HttpRequest) -> HttpResponse:
             "central": summary.most_central(net) if net.edges else [],
             "summary": summary,
             "drawing": drawing,
+            "drawn": drawn,
             "chosen": chosen,
             "partnerships": partnerships,
             "max_drawn": graph.MAX_DRAWN_NODES,
