@@ -98,6 +98,10 @@ def _meetings(board: Board):
 
 @pytest.fixture
 def gov(world) -> Gov:
+    return build_gov(world)
+
+
+def build_gov(world) -> Gov:
     people = world.people
     board = _board("own-board", world.shared, world.own)
     BoardMember.objects.create(board=board, person=people["board_member"], organisation=world.own)

@@ -11,13 +11,33 @@ action); ``observer`` (B's person, observer on ``own-board``); ``other`` (B's me
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 from rest_framework.test import APIClient
 
 from convenor.core.models import AuditEntry
-from tests.conftest import verified_login
+from tests.conftest import build_world, built_once, verified_login
+from tests.governance.conftest import build_gov
 
 VIEWERS = ["anon", "admin", "member", "analyst", "owner", "observer", "other", "outside"]
+
+
+@pytest.fixture(scope="module")
+def built(django_db_setup, django_db_blocker):
+    with built_once(django_db_blocker):
+        world = build_world()
+        yield world, build_gov(world)
+
+
+@pytest.fixture
+def world(db, built):
+    return copy.deepcopy(built[0])
+
+
+@pytest.fixture
+def gov(db, built):
+    return copy.deepcopy(built[1])
 
 
 def user_of(world, gov, viewer):

@@ -69,6 +69,10 @@ class Intel:
 
 @pytest.fixture
 def intel(world) -> Intel:
+    return build_intel(world)
+
+
+def build_intel(world) -> Intel:
     author = world.people["practitioner"]
     analyst = world.people["analyst"]
     own_report = services.submit_report(

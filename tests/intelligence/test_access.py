@@ -4,10 +4,43 @@ reports to A and to C, for every page and API path. What a user may not see is 4
 
 from __future__ import annotations
 
+import copy
+
 import pytest
+from django.test import override_settings
 from rest_framework.test import APIClient
 
-from tests.conftest import ROLES, verified_login
+from tests.conftest import ROLES, build_world, built_once, verified_login
+from tests.intelligence.conftest import build_intel
+
+
+@pytest.fixture(scope="module")
+def module_var_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("var")
+
+
+@pytest.fixture(scope="module")
+def built(django_db_setup, django_db_blocker, module_var_dir):
+    with built_once(django_db_blocker), override_settings(VAR_DIR=module_var_dir):
+        world = build_world()
+        yield world, build_intel(world)
+
+
+@pytest.fixture(autouse=True)
+def attachment_store(settings, module_var_dir):
+    """The module's reports share one attachment folder, as they share one set-up."""
+    settings.VAR_DIR = module_var_dir
+
+
+@pytest.fixture
+def world(db, built):
+    return copy.deepcopy(built[0])
+
+
+@pytest.fixture
+def intel(db, built):
+    return copy.deepcopy(built[1])
+
 
 ADMIN, ANALYST, PRACTITIONER, BOARD, AUDITOR = ROLES
 

@@ -8,6 +8,7 @@ is 404, never 403, so its existence does not leak. Every cell is written out.
 
 from __future__ import annotations
 
+import copy
 import json
 
 import pytest
@@ -49,7 +50,7 @@ def linked_once(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def linked(db, linked_once):
-    return linked_once
+    return copy.deepcopy(linked_once)
 
 
 def build_linked(t):
