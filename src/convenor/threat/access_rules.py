@@ -83,10 +83,12 @@ class DatasetRule(Rule):
 
 @rule_for(DatasetImport)
 class DatasetImportRule(Rule):
+    """An import's rejected rows can quote cell values, so only the holder's analysts see it."""
+
     def visible(self, s: Standing, queryset: QuerySet) -> QuerySet:
         if s.superuser:
             return queryset
-        return queryset.filter(dataset__organisation__in=s.organisations)
+        return queryset.filter(dataset__organisation__in=s.organisations_with_role(Role.ANALYST))
 
     def can(self, s: Standing, action: Action, obj: Model | None) -> bool:
         if action == Action.VIEW:
