@@ -495,6 +495,26 @@ def start_linkage(
     return run
 
 
+INTERRUPTED = "Interrupted: the server stopped while this was running. Start it again."
+
+
+def fail_interrupted_jobs(**_signal: Any) -> int:
+    """Mark imports and linkage runs left queued or running by a stopped server as failed.
+
+    Their results are written in one transaction at the end, so nothing partial is left; without
+    this a dead linkage run would block every later run for its partnership.
+    """
+    now = timezone.now()
+    unfinished = [DatasetImport.Status.QUEUED, DatasetImport.Status.RUNNING]
+    imports = DatasetImport.objects.filter(status__in=unfinished).update(
+        status=DatasetImport.Status.FAILED, message=INTERRUPTED, finished_at=now
+    )
+    runs = LinkageRun.objects.filter(
+        status__in=[LinkageRun.Status.QUEUED, LinkageRun.Status.RUNNING]
+    ).update(status=LinkageRun.Status.FAILED, message=INTERRUPTED, finished_at=now)
+    return imports + runs
+
+
 def _queue_linkage(actor: User, partnership: Partnership) -> tuple[LinkageRun, bool]:
     if not access.can(actor, access.Action.CREATE, model=LinkageRun) or not may_link(
         access.standing(actor), partnership

@@ -1,6 +1,8 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from convenor.core.signals import server_starting
+
 
 class Command(BaseCommand):
     help = "Migrate, then serve Convenor (Django's server with static files through WhiteNoise)."
@@ -10,4 +12,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         call_command("migrate", interactive=False, verbosity=0)
+        server_starting.send(sender=self.__class__)
         call_command("runserver", options["address"], use_reloader=False)
