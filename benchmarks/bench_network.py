@@ -109,6 +109,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     print(f"build graph: {built:6.1f} s")
     summary = analyse(graph, k=args.k, seed=42)
+    print(f"engine: {summary.engine}")
     for step, seconds in summary.seconds.items():
         print(f"{step + ':':13}{seconds:6.1f} s")
     analysis = sum(summary.seconds.values())
