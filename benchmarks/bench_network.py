@@ -99,7 +99,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     edges = synthetic_edges(args.edges)
     print(f"machine: {machine()}")
-    print(f"versions: {versions(['networkx', 'pandas', 'numpy'])}")
+    print(f"versions: {versions(['networkx', 'igraph', 'pandas', 'numpy'])}")
     started = time.perf_counter()
     graph = build_graph(edges)
     built = time.perf_counter() - started
