@@ -141,5 +141,12 @@ def test_igraph_engine_agrees_with_networkx(graph):
     # A sample of sources estimates the same quantity on the same scale.
     sampled = analyse(graph, k=5, seed=3, engine="igraph").nodes
     assert sampled["betweenness"].max() < 1.5 and sampled["betweenness"].min() >= 0
+    # A graph changed after build_graph is read afresh, not from build_graph's edge record.
+    graph.add_edge("p9", "x9", kinds={"associate_of"}, weight=1.0)
+    changed = analyse(graph, k=100, engine="igraph").nodes.set_index("node_id")
+    assert changed.loc["p9", "degree"] == 1 and changed.loc["x9", "component_size"] == 2
+    assert (
+        changed["degree"] == analyse(graph, engine="networkx").nodes.set_index("node_id")["degree"]
+    ).all()
     with pytest.raises(NetworkInputError, match="engine: 'gephi'"):
         analyse(graph, engine="gephi")

@@ -4,6 +4,7 @@ communities, and shortest paths between nodes of interest."""
 from __future__ import annotations
 
 import time
+from array import array
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -93,6 +94,9 @@ def build_graph(edges: Any, nodes: pd.DataFrame | None = None) -> nx.Graph:
             graph.add_node(node_id, kind=str(kind or "unknown"), label=label or node_id)
     adjacency = graph._adj  # direct access: building a million edges through add_edge is slow
     node_attributes = graph._node
+    # Integer edge lists kept beside the graph so the igraph engine need not walk it again.
+    position = {node: index for index, node in enumerate(node_attributes)}
+    lefts, rights, datas = array("q"), array("q"), []
     for row, (source, target, kind, weight) in enumerate(_edge_rows(edges), 1):
         a, b = _node_id(source, row, "source"), _node_id(target, row, "target")
         if kind not in EDGE_KINDS:
@@ -111,15 +115,39 @@ def build_graph(edges: Any, nodes: pd.DataFrame | None = None) -> nx.Graph:
             if node not in node_attributes:
                 node_attributes[node] = {"kind": "unknown", "label": node}
                 adjacency[node] = {}
+                position[node] = len(position)
         data = adjacency[a].get(b)
         if data is None:
             data = {"kinds": {kind}, "weight": weight}
             adjacency[a][b] = data
             adjacency[b][a] = data
+            lefts.append(position[a])
+            rights.append(position[b])
+            datas.append(data)
         else:
             data["kinds"].add(kind)
             data["weight"] += weight
+    graph.graph[_EDGE_INDEX] = (lefts, rights, datas)
     return graph
+
+
+_EDGE_INDEX = "convenor_edge_index"
+
+
+def _edge_index(graph: nx.Graph, node_list: list[str]):
+    """Integer edges (by position in node_list) and their data: from build_graph's record when
+    the graph is unchanged since (same nodes and edge count), else by walking the graph."""
+    recorded = graph.graph.get(_EDGE_INDEX)
+    if recorded is not None:
+        lefts, rights, datas = recorded
+        if len(datas) == graph.number_of_edges() and len(node_list) == len(graph._node):
+            return list(zip(lefts, rights, strict=True)), [data["weight"] for data in datas]
+    index = {node: position for position, node in enumerate(node_list)}
+    edges, weights = [], []
+    for a, b, data in graph.edges(data=True):
+        edges.append((index[a], index[b]))
+        weights.append(data.get("weight", 1.0))
+    return edges, weights
 
 
 IGRAPH_ABOVE_EDGES = 100_000  # "auto": graphs with more links than this use igraph's C code
@@ -248,10 +276,9 @@ def _analyse_igraph(graph, node_list, k, seed, resolution, communities, seconds)
     import igraph
 
     started = time.perf_counter()
-    index = {node: position for position, node in enumerate(node_list)}
-    edges = [(index[a], index[b]) for a, b in graph.edges()]
+    edges, weights = _edge_index(graph, node_list)
     twin = igraph.Graph(n=len(node_list), edges=edges, directed=False)
-    twin.es["weight"] = [data["weight"] for _, _, data in graph.edges(data=True)]
+    twin.es["weight"] = weights
     seconds["convert"] = time.perf_counter() - started
 
     started = time.perf_counter()
