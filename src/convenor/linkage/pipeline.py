@@ -118,10 +118,12 @@ def prepare_records(records: pd.DataFrame) -> pd.DataFrame:
         raise LinkageInputError(f"record_id: {first!r} appears more than once")
     raw_kind = records["kind"].tolist() if "kind" in records.columns else [None] * len(records)
     given = [(normalise_text(kind) or "").lower() for kind in raw_kind]
-    frame["kind"] = [
-        kind if kind in ("person", "business", "vehicle", "address") else infer_kind(row)
-        for kind, row in zip(given, frame.to_dict("records"), strict=True)
-    ]
+    kinds = pd.Series(given, dtype="object")
+    unknown = ~kinds.isin(["person", "business", "vehicle", "address"])
+    if unknown.any():  # infer only where the partner's file did not say
+        rows = frame[unknown.to_numpy()].to_dict("records")
+        kinds[unknown] = [infer_kind(row) for row in rows]
+    frame["kind"] = kinds.to_numpy()
     frame["source"] = frame["source"].fillna("")
     frame["postcode_sector"] = [postcode_sector(value) for value in frame["postcode"]]
     frame["postcode_district"] = [postcode_district(value) for value in frame["postcode"]]
