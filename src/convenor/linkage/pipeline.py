@@ -82,7 +82,8 @@ class LinkageResult:
     pairs: record_id_l, record_id_r, match_probability, match_weight, agreeing (the fields that
       count for the match, e.g. ["name", "date_of_birth"]), evidence (each compared field's level,
       e.g. {"name": "first name and surname swapped"}), decision ("confirmed" or None). Pairs at or
-      above review_threshold plus every confirmed pair; rejected pairs are left out.
+      above review_threshold plus every confirmed pair; rejected pairs are left out. A confirmed
+      pair the model did not score has match_probability 1.0 and match_weight NaN.
     clusters: record_id, cluster_id; every input record once.
     model_summary: the model for display: how it was trained, the share of matching pairs, and per
       field and level the m and u probabilities and the match weight.
@@ -461,7 +462,7 @@ def _with_confirmed(pairs: pd.DataFrame, decisions: Decisions, known: set[str]) 
                 "record_id_l": a,
                 "record_id_r": b,
                 "match_probability": 1.0,
-                "match_weight": math.inf,
+                "match_weight": math.nan,  # not scored: linked by the decision alone
                 "agreeing": [],
                 "evidence": {},
                 "decision": "confirmed",
