@@ -129,6 +129,8 @@ def prepare_records(records: pd.DataFrame) -> pd.DataFrame:
     frame["postcode_sector"] = [postcode_sector(value) for value in frame["postcode"]]
     frame["postcode_district"] = [postcode_district(value) for value in frame["postcode"]]
     frame["dob_year"] = frame["date_of_birth"].str.slice(0, 4)
+    both = frame["first_name"].notna() & frame["surname"].notna()
+    frame["full_name"] = (frame["first_name"] + " " + frame["surname"]).where(both, None)
     frame["email_user"] = frame["email"].str.split("@").str[0]
     return frame
 
