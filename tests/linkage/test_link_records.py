@@ -211,3 +211,11 @@ def test_no_django_inside_the_libraries():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_fewer_than_fifty_records_never_train(known_records):
+    result = link_records(known_records, LinkageSettings(train_min_records=1))
+    assert result.model_summary["training"] == [
+        f"prior m and u values: {len(KNOWN_RECORDS)} records are fewer than the 50 needed to train"
+    ]
+    assert clusters_of(result) == sorted(EXPECTED_CLUSTERS, key=lambda group: sorted(group))

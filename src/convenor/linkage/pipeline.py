@@ -36,6 +36,9 @@ COMPARED_COLUMNS = tuple(
 )
 
 
+MIN_RECORDS_TO_TRAIN = 50  # below this, never train, whatever the settings say
+
+
 class LinkageInputError(ValueError):
     """The records cannot be linked as given; the message names the column and the problem."""
 
@@ -269,7 +272,7 @@ def link_records(
             retain_intermediate_calculation_columns=True,
         )
         linker = Linker(table, creator, log_level=None)
-        if count >= settings.train_min_records:
+        if count >= max(MIN_RECORDS_TO_TRAIN, settings.train_min_records):
             _train(linker, present, settings, summary, report)
             # Expectation maximisation can drive an m (or u) to almost nothing when a level is
             # rare in the training pairs, which would make that level veto any match. Floor them
@@ -278,7 +281,7 @@ def link_records(
         else:
             summary["training"].append(
                 f"prior m and u values: {count} records are fewer than the "
-                f"{settings.train_min_records} needed to train"
+                f"{max(MIN_RECORDS_TO_TRAIN, settings.train_min_records)} needed to train"
             )
         report("scoring pairs", 0.6)
         threshold = min(settings.review_threshold, settings.match_threshold)
@@ -318,10 +321,13 @@ def _train(linker, present: set[str], settings: LinkageSettings, summary: dict, 
         except Exception as error:  # noqa: BLE001 — keep the prior and say so
             notes.append(f"share of matching pairs kept at its prior: {error}")
     report("estimating u by random sampling", 0.2)
-    linker.training.estimate_u_using_random_sampling(
-        max_pairs=settings.u_max_pairs, seed=settings.seed
-    )
-    notes.append(f"u estimated from up to {int(settings.u_max_pairs):,} random pairs")
+    try:
+        linker.training.estimate_u_using_random_sampling(
+            max_pairs=settings.u_max_pairs, seed=settings.seed
+        )
+        notes.append(f"u estimated from up to {int(settings.u_max_pairs):,} random pairs")
+    except Exception as error:  # noqa: BLE001 — keep the prior u values and say so
+        notes.append(f"u estimation failed, prior u values kept: {error}")
     training_rules = model.training_rules_for(present)
     for index, rule in enumerate(training_rules):
         report("estimating m by expectation maximisation", 0.3 + 0.2 * index / len(training_rules))
