@@ -277,7 +277,12 @@ def link_records(
             # Expectation maximisation can drive an m (or u) to almost nothing when a level is
             # rare in the training pairs, which would make that level veto any match. Floor them
             # and rebuild the linker from the floored model.
-            linker = Linker(table, _floored(linker.misc.save_model_to_json()), log_level=None)
+            trained = _floored(
+                linker.misc.save_model_to_json(),
+                _prior_share_of_matches(count),
+                summary["training"],
+            )
+            linker = Linker(table, trained, log_level=None)
         else:
             summary["training"].append(
                 f"prior m and u values: {count} records are fewer than the "
@@ -348,7 +353,11 @@ PROBABILITY_FLOOR = 1e-3  # m and u floors: no single level may weigh more than 
 U_FLOOR = 1e-6
 
 
-def _floored(model_dict: dict) -> dict:
+def _floored(model_dict: dict, prior_share: float, notes: list[str]) -> dict:
+    share = model_dict.get("probability_two_random_records_match")
+    if not share or not 0 < share < 1:  # deterministic rules found no match at all
+        model_dict["probability_two_random_records_match"] = prior_share
+        notes.append("the deterministic rules found no matches: share of matching pairs set to 1/n")
     for comparison in model_dict["comparisons"]:
         for level in comparison["comparison_levels"]:
             if level.get("is_null_level"):
