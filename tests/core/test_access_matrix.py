@@ -7,13 +7,26 @@ is 404, never 403, so its existence does not leak.
 
 from __future__ import annotations
 
+import copy
 import json
 
 import pytest
 from rest_framework.test import APIClient
 
 from convenor.core.models import AuditEntry
-from tests.conftest import ROLES, verified_login
+from tests.conftest import ROLES, build_world, built_once, verified_login
+
+
+@pytest.fixture(scope="module")
+def built(django_db_setup, django_db_blocker):
+    with built_once(django_db_blocker):
+        yield build_world()
+
+
+@pytest.fixture
+def world(db, built):
+    return copy.deepcopy(built)
+
 
 ADMIN, ANALYST, PRACTITIONER, BOARD, AUDITOR = ROLES
 

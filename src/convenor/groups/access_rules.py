@@ -1,0 +1,109 @@
+"""Who sees and changes organised crime groups, their members and assessments.
+
+* **See**: every member of the owning organisation; and every member of an organisation that is,
+  with the owning organisation, party to an information sharing agreement in force today in the
+  partnership the group is shared in. No partnership, or no current agreement naming both: the
+  owning organisation only. An expired agreement stops the sharing the day after its review date.
+* **Record** a group: analysts and partnership administrators, for their own organisation.
+* **Change** a group, its members, and **record an assessment**: analysts and partnership
+  administrators of the owning organisation only (partners read, they do not rewrite another
+  organisation's intelligence).
+* Assessments are never changed or deleted by anyone: the history is kept.
+* Reference taxonomies (threat areas, harm characteristics): any signed-in user reads them;
+  operators change them.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+
+from convenor.core.access import Action, Rule, Standing, rule_for
+from convenor.core.models import InformationSharingAgreement, Role
+
+from .models import Assessment, GroupMember, HarmCharacteristic, OrganisedCrimeGroup, ThreatArea
+
+EDITING_ROLES = (Role.ANALYST, Role.PARTNERSHIP_ADMINISTRATOR)
+
+
+def editing_organisations(s: Standing) -> frozenset[int]:
+    """The organisations in which the user may record and change groups."""
+    return frozenset().union(*(s.organisations_with_role(role) for role in EDITING_ROLES))
+
+
+def visible_groups_q(s: Standing, prefix: str = "") -> Q:
+    """The groups a user may see, as a filter (``prefix`` e.g. ``"group__"`` for members)."""
+    shared_under_current_agreement = Exists(
+        InformationSharingAgreement.objects.current()
+        .filter(partnership=OuterRef(f"{prefix}partnership"))
+        .filter(parties=OuterRef(f"{prefix}owning_organisation"))
+        .filter(parties__in=s.organisations)
+    )
+    return Q(**{f"{prefix}owning_organisation__in": s.organisations}) | (
+        Q(**{f"{prefix}partnership__in": s.partnerships}) & Q(shared_under_current_agreement)
+    )
+
+
+@rule_for(OrganisedCrimeGroup)
+class GroupRule(Rule):
+    def visible(self, s: Standing, queryset: QuerySet) -> QuerySet:
+        if s.superuser:
+            return queryset
+        if not s.organisations:
+            return queryset.none()
+        return queryset.filter(visible_groups_q(s))
+
+    def can(self, s: Standing, action: Action, obj: Model | None) -> bool:
+        if action == Action.VIEW:
+            if obj is None:
+                return s.superuser or bool(s.organisations)
+            return super().can(s, action, obj)
+        if action == Action.CREATE:
+            return s.superuser or bool(editing_organisations(s))
+        if action == Action.CHANGE:
+            if obj is None:
+                return s.superuser or bool(editing_organisations(s))
+            return s.superuser or obj.owning_organisation_id in editing_organisations(s)
+        return False
+
+
+class _PartOfGroupRule(Rule):
+    """Seen with its group; changed by those who may change the group."""
+
+    def visible(self, s: Standing, queryset: QuerySet) -> QuerySet:
+        if s.superuser:
+            return queryset
+        if not s.organisations:
+            return queryset.none()
+        return queryset.filter(visible_groups_q(s, prefix="group__"))
+
+    def can(self, s: Standing, action: Action, obj: Model | None) -> bool:
+        if action == Action.VIEW:
+            return super().can(s, action, obj) if obj is not None else bool(s.organisations)
+        if obj is None:
+            return s.superuser or bool(editing_organisations(s))
+        return GroupRule().can(s, Action.CHANGE, obj.group)
+
+
+@rule_for(GroupMember)
+class GroupMemberRule(_PartOfGroupRule):
+    pass
+
+
+@rule_for(Assessment)
+class AssessmentRule(_PartOfGroupRule):
+    def can(self, s: Standing, action: Action, obj: Model | None) -> bool:
+        if action in (Action.CHANGE, Action.DELETE) and obj is not None:
+            return False  # the history is never rewritten
+        return super().can(s, action, obj)
+
+
+@rule_for(ThreatArea)
+@rule_for(HarmCharacteristic)
+class ReferenceRule(Rule):
+    """Taxonomies: read by every signed-in user, changed by operators."""
+
+    def visible(self, s: Standing, queryset: QuerySet) -> QuerySet:
+        return queryset
+
+    def can(self, s: Standing, action: Action, obj: Model | None) -> bool:
+        return action == Action.VIEW or s.superuser

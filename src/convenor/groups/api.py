@@ -1,0 +1,462 @@
+"""The REST API of organised crime groups (/api/v1/groups/, group-members/, group-assessments/,
+group-rankings/, threat-areas/, harm-characteristics/). Querysets come from ``access.visible``,
+object permissions from ``access.can``, changes from :mod:`convenor.groups.services`."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from convenor.core import access
+from convenor.core.access import Action
+from convenor.core.api import PolicyViewSetMixin
+from convenor.core.api_policy import SlugRelatedField
+from convenor.core.models import Area, Organisation, Partnership, User
+from convenor.threat.models import Entity
+
+from . import services
+from .models import Assessment, GroupMember, HarmCharacteristic, OrganisedCrimeGroup, ThreatArea
+from .rankings import ranked_groups
+
+MAX_ID = 2**63 - 1
+
+
+class BoundedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A reference by id that refuses numbers no database id can hold, before any lookup."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int | str):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        try:
+            number = int(data)
+        except (TypeError, ValueError):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        if not 1 <= number <= MAX_ID:
+            self.fail("does_not_exist", pk_value=data)
+        return super().to_internal_value(number)
+
+
+def _query_id(request, name: str) -> int | None:
+    raw = request.query_params.get(name)
+    if raw in (None, ""):
+        return None
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_ID:
+        raise ValidationError({name: f"{name} must be a group id (a whole number)"})
+    return int(raw)
+
+
+# --- Serializers -----------------------------------------------------------------------------
+
+
+class ThreatAreaSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ThreatArea
+        fields = ["code", "name"]
+
+
+class HarmCharacteristicSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = HarmCharacteristic
+        fields = ["code", "name"]
+
+
+class CurrentAssessmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    score = serializers.DecimalField(max_digits=4, decimal_places=1)
+    band = serializers.CharField()
+    band_label = serializers.CharField()
+    assessed_on = serializers.DateField()
+
+
+class GroupSerializer(serializers.ModelSerializer):
+    owning_organisation = SlugRelatedField(slug_field="slug", queryset=Organisation.objects.none())
+    partnership = SlugRelatedField(
+        slug_field="slug", queryset=Partnership.objects.none(), allow_null=True, required=False
+    )
+    lead_responsible_officer = SlugRelatedField(slug_field="username", queryset=User.objects.none())
+    threat_areas = SlugRelatedField(slug_field="code", many=True, queryset=ThreatArea.objects.all())
+    harm_characteristics = SlugRelatedField(
+        slug_field="code", many=True, queryset=HarmCharacteristic.objects.all()
+    )
+    areas = SlugRelatedField(
+        slug_field="code",
+        many=True,
+        queryset=Area.objects.filter(kind=Area.Kind.LOWER_TIER),
+        help_text="ONS codes of the local authorities the group operates in",
+    )
+    current_assessment = serializers.SerializerMethodField()
+    summary = serializers.CharField(
+        allow_blank=True, required=False, max_length=services.RATIONALE_MAX
+    )
+
+    class Meta:
+        model = OrganisedCrimeGroup
+        fields = [
+            "id",
+            "name",
+            "summary",
+            "status",
+            "owning_organisation",
+            "partnership",
+            "lead_responsible_officer",
+            "threat_areas",
+            "harm_characteristics",
+            "areas",
+            "current_assessment",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "current_assessment", "created_at", "updated_at"]
+        validators = []  # the service checks names (case-insensitively) with a clear message
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            user = request.user
+            self.fields["owning_organisation"].queryset = access.visible(
+                user, Organisation.objects.all()
+            )
+            self.fields["partnership"].queryset = access.visible(user, Partnership.objects.all())
+            self.fields["lead_responsible_officer"].queryset = access.visible(
+                user, User.objects.filter(is_active=True)
+            )
+
+    @extend_schema_field(CurrentAssessmentSerializer(allow_null=True))
+    def get_current_assessment(self, group: OrganisedCrimeGroup) -> dict | None:
+        current = group.current_assessment()
+        if current is None:
+            return None
+        return CurrentAssessmentSerializer(current).data
+
+
+class GroupMemberSerializer(serializers.ModelSerializer):
+    group = BoundedPrimaryKeyRelatedField(queryset=OrganisedCrimeGroup.objects.none())
+    entity = BoundedPrimaryKeyRelatedField(
+        queryset=Entity.objects.none(),
+        allow_null=True,
+        required=False,
+        help_text="The threat.Entity (person or business) this member is, if known; shown only "
+        "to those who may see that entity",
+    )
+    notes = serializers.CharField(
+        allow_blank=True, required=False, max_length=services.RATIONALE_MAX
+    )
+
+    class Meta:
+        model = GroupMember
+        fields = ["id", "group", "name", "role", "entity", "notes", "added_at"]
+        read_only_fields = ["id", "added_at"]
+        validators = []  # the service refuses an entity already in the group, naming it
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["group"].queryset = access.visible(
+                request.user, OrganisedCrimeGroup.objects.all()
+            )
+            self.fields["entity"].queryset = access.visible(request.user, Entity.objects.all())
+
+    def to_representation(self, member):
+        data = super().to_representation(member)
+        request = self.context.get("request")
+        if member.entity_id and (
+            request is None
+            or not access.visible(request.user, Entity.objects.filter(pk=member.entity_id)).exists()
+        ):
+            data["entity"] = None  # never reveal an entity the reader may not see
+        return data
+
+
+class AssessmentSerializer(serializers.ModelSerializer):
+    group = BoundedPrimaryKeyRelatedField(queryset=OrganisedCrimeGroup.objects.none())
+    assessed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    assessor_organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    inputs = serializers.DictField(
+        child=serializers.IntegerField(min_value=-1000, max_value=1000),
+        help_text="A score for every input of the scoring model: impact_<factor>, likelihood, "
+        "capability, intent (see /groups/scoring-model/)",
+    )
+    rationale = serializers.CharField(max_length=services.RATIONALE_MAX)
+    assessed_on = serializers.DateField(required=False)
+    breakdown = serializers.DictField(child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = Assessment
+        fields = [
+            "id",
+            "group",
+            "assessed_on",
+            "assessed_by",
+            "assessor_organisation",
+            "rationale",
+            "inputs",
+            "score",
+            "band",
+            "band_label",
+            "breakdown",
+            "model_version",
+            "recorded_at",
+        ]
+        read_only_fields = [
+            "id",
+            "score",
+            "band",
+            "band_label",
+            "model_version",
+            "recorded_at",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["group"].queryset = access.visible(
+                request.user, OrganisedCrimeGroup.objects.all()
+            )
+
+
+class RankedGroupSerializer(serializers.ModelSerializer):
+    rank = serializers.SerializerMethodField()
+    owning_organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    threat_areas = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    areas = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    score = serializers.DecimalField(
+        source="current_score", max_digits=4, decimal_places=1, read_only=True, allow_null=True
+    )
+    band = serializers.CharField(source="current_band", read_only=True, allow_null=True)
+    band_label = serializers.CharField(source="current_band_label", read_only=True, allow_null=True)
+    assessed_on = serializers.DateField(
+        source="current_assessed_on", read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = OrganisedCrimeGroup
+        fields = [
+            "rank",
+            "id",
+            "name",
+            "status",
+            "owning_organisation",
+            "score",
+            "band",
+            "band_label",
+            "assessed_on",
+            "threat_areas",
+            "areas",
+        ]
+
+    def get_rank(self, group) -> int | None:
+        return getattr(group, "rank", None)
+
+
+# --- Viewsets --------------------------------------------------------------------------------
+
+
+GROUP_FILTERS = [
+    OpenApiParameter("status", OpenApiTypes.STR, enum=OrganisedCrimeGroup.Status.values),
+    OpenApiParameter("threat_area", OpenApiTypes.STR, description="Threat area code"),
+    OpenApiParameter("area", OpenApiTypes.STR, description="ONS code of a local authority"),
+]
+
+
+class GroupViewSet(
+    PolicyViewSetMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.ReadOnlyModelViewSet,
+):
+    """Organised crime groups the user may see. Reading one is recorded in the audit record."""
+
+    base_queryset = OrganisedCrimeGroup.objects.select_related(
+        "owning_organisation", "partnership", "lead_responsible_officer"
+    ).prefetch_related("threat_areas", "harm_characteristics", "areas")
+    serializer_class = GroupSerializer
+
+    def get_queryset(self):
+        groups = super().get_queryset()
+        params = self.request.query_params
+        status = params.get("status", "")
+        if status:
+            if status not in OrganisedCrimeGroup.Status.values:
+                raise ValidationError({"status": "Unknown status"})
+            groups = groups.filter(status=status)
+        if params.get("threat_area"):
+            groups = groups.filter(threat_areas__code=params["threat_area"][:60])
+        if params.get("area"):
+            groups = groups.filter(areas__code=params["area"][:16])
+        return groups.distinct().order_by("name", "pk")
+
+    @extend_schema(parameters=GROUP_FILTERS)
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def retrieve(self, request, *args, **kwargs):
+        group = self.get_object()
+        services.view_group(request.user, group, via="api")
+        return super().retrieve(request, *args, **kwargs)
+
+    def perform_create(self, serializer):
+        fields = dict(serializer.validated_data)
+        owner = fields.pop("owning_organisation")
+        fields.setdefault("partnership", None)
+        fields.setdefault("summary", "")
+        fields.setdefault("status", OrganisedCrimeGroup.Status.ACTIVE)
+        serializer.instance = services.record_group(self.request.user, owner, fields)
+
+    def perform_update(self, serializer):
+        fields = dict(serializer.validated_data)
+        owner = fields.pop("owning_organisation", None)
+        if owner is not None and owner.pk != serializer.instance.owning_organisation_id:
+            raise ValidationError(
+                {"owning_organisation": "A group's owning organisation cannot be changed"}
+            )
+        serializer.instance = services.change_group(self.request.user, serializer.instance, fields)
+
+
+class GroupMemberViewSet(
+    PolicyViewSetMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.ReadOnlyModelViewSet,
+):
+    """Members of the groups the user may see (filter with ?group=ID)."""
+
+    base_queryset = GroupMember.objects.select_related("group")
+    serializer_class = GroupMemberSerializer
+
+    def get_queryset(self):
+        members = super().get_queryset()
+        group = _query_id(self.request, "group")
+        if group is not None:
+            members = members.filter(group_id=group)
+        return members.order_by("group_id", "name", "pk")
+
+    @extend_schema(parameters=[OpenApiParameter("group", OpenApiTypes.INT)])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def perform_create(self, serializer):
+        fields = dict(serializer.validated_data)
+        group = fields.pop("group")
+        if not access.can(self.request.user, Action.CHANGE, group):
+            raise DjangoPermissionDenied(services.CHANGE_REFUSED)
+        serializer.instance = services.add_member(self.request.user, group, fields)
+
+    def perform_update(self, serializer):
+        fields = dict(serializer.validated_data)
+        group = fields.pop("group", None)
+        if group is not None and group.pk != serializer.instance.group_id:
+            raise ValidationError({"group": "A member cannot be moved to another group"})
+        serializer.instance = services.change_member(self.request.user, serializer.instance, fields)
+
+    def perform_destroy(self, instance):
+        services.remove_member(self.request.user, instance)
+
+
+class AssessmentViewSet(
+    PolicyViewSetMixin,
+    mixins.CreateModelMixin,
+    viewsets.ReadOnlyModelViewSet,
+):
+    """Assessment history of the groups the user may see, latest first (filter with ?group=ID).
+    Assessments are added, never changed."""
+
+    base_queryset = Assessment.objects.select_related(
+        "group", "assessed_by", "assessor_organisation"
+    )
+    serializer_class = AssessmentSerializer
+
+    def get_queryset(self):
+        assessments = super().get_queryset()
+        group = _query_id(self.request, "group")
+        if group is not None:
+            assessments = assessments.filter(group_id=group)
+        return assessments.order_by("-assessed_on", "-recorded_at", "-pk")
+
+    @extend_schema(parameters=[OpenApiParameter("group", OpenApiTypes.INT)])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        group = data["group"]
+        if not access.can(self.request.user, Action.CHANGE, group):
+            raise DjangoPermissionDenied(services.CHANGE_REFUSED)
+        serializer.instance = services.record_assessment(
+            self.request.user,
+            group,
+            inputs=dict(data["inputs"]),
+            rationale=data["rationale"],
+            assessed_on=data.get("assessed_on"),
+        )
+
+
+class GroupRankingViewSet(PolicyViewSetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Groups ranked by their current score, highest first, per area and threat area."""
+
+    serializer_class = RankedGroupSerializer
+    base_queryset = OrganisedCrimeGroup.objects.all()
+
+    def get_queryset(self):
+        params = self.request.query_params
+        area = threat_area = None
+        if params.get("area"):
+            area = (
+                access.visible(self.request.user, Area.objects.all())
+                .filter(code=params["area"][:16])
+                .first()
+            )
+            if area is None:
+                raise ValidationError({"area": "There is no area with that ONS code"})
+        if params.get("threat_area"):
+            threat_area = ThreatArea.objects.filter(code=params["threat_area"][:60]).first()
+            if threat_area is None:
+                raise ValidationError({"threat_area": "There is no threat area with that code"})
+        return ranked_groups(
+            self.request.user,
+            area=area,
+            threat_area=threat_area,
+            include_archived=params.get("archived") in ("1", "true"),
+        ).prefetch_related("threat_areas", "areas")
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("area", OpenApiTypes.STR, description="ONS code of any area"),
+            OpenApiParameter("threat_area", OpenApiTypes.STR, description="Threat area code"),
+            OpenApiParameter("archived", OpenApiTypes.BOOL, description="Include archived"),
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        queryset = self.get_queryset()
+        page = self.paginate_queryset(queryset)
+        offset = self.paginator.offset if page is not None else 0
+        items = page if page is not None else list(queryset)
+        for position, group in enumerate(items, start=offset + 1):
+            group.rank = position if group.current_score is not None else None
+        serializer = self.get_serializer(items, many=True)
+        if page is not None:
+            return self.get_paginated_response(serializer.data)
+        return Response(serializer.data)
+
+
+class ThreatAreaViewSet(PolicyViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """The threat-area taxonomy."""
+
+    base_queryset = ThreatArea.objects.all()
+    serializer_class = ThreatAreaSerializer
+    lookup_field = "code"
+
+
+class HarmCharacteristicViewSet(PolicyViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """Seed 002's characteristics of significant harm."""
+
+    base_queryset = HarmCharacteristic.objects.all()
+    serializer_class = HarmCharacteristicSerializer
+    lookup_field = "code"
