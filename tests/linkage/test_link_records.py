@@ -86,6 +86,9 @@ def test_confirmed_pair_always_links(known_records):
     assert cluster_of["c1"] == cluster_of["c2"]
     assert cluster_of["x1"] == cluster_of["b1"] == cluster_of["b2"]
     confirmed = result.pairs[result.pairs["decision"] == "confirmed"]
+    unscored = confirmed[(confirmed["record_id_l"] == "b2") & (confirmed["record_id_r"] == "x1")]
+    assert unscored["match_probability"].tolist() == [1.0]
+    assert unscored["match_weight"].isna().all() and unscored["agreeing"].tolist() == [[]]
     assert {
         frozenset(p) for p in zip(confirmed["record_id_l"], confirmed["record_id_r"], strict=True)
     } == {
@@ -208,3 +211,24 @@ def test_no_django_inside_the_libraries():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_fewer_than_fifty_records_never_train(known_records):
+    result = link_records(known_records, LinkageSettings(train_min_records=1))
+    assert result.model_summary["training"] == [
+        f"prior m and u values: {len(KNOWN_RECORDS)} records are fewer than the 50 needed to train"
+    ]
+    assert clusters_of(result) == sorted(EXPECTED_CLUSTERS, key=lambda group: sorted(group))
+
+
+def test_training_on_data_without_any_duplicates_keeps_a_usable_model():
+    vehicles = pd.DataFrame(
+        {
+            "record_id": [f"v{i}" for i in range(60)],
+            "vehicle_registration": [f"AB{i:02d}CDE" for i in range(60)],
+        }
+    )
+    result = link_records(vehicles, LinkageSettings(train_min_records=50))
+    assert "share of matching pairs set to 1/n" in " ".join(result.model_summary["training"])
+    assert result.model_summary["probability_two_random_records_match"] == pytest.approx(1 / 60)
+    assert result.clusters["cluster_id"].nunique() == 60

@@ -36,6 +36,9 @@ COMPARED_COLUMNS = tuple(
 )
 
 
+MIN_RECORDS_TO_TRAIN = 50  # below this, never train, whatever the settings say
+
+
 class LinkageInputError(ValueError):
     """The records cannot be linked as given; the message names the column and the problem."""
 
@@ -82,7 +85,8 @@ class LinkageResult:
     pairs: record_id_l, record_id_r, match_probability, match_weight, agreeing (the fields that
       count for the match, e.g. ["name", "date_of_birth"]), evidence (each compared field's level,
       e.g. {"name": "first name and surname swapped"}), decision ("confirmed" or None). Pairs at or
-      above review_threshold plus every confirmed pair; rejected pairs are left out.
+      above review_threshold plus every confirmed pair; rejected pairs are left out. A confirmed
+      pair the model did not score has match_probability 1.0 and match_weight NaN.
     clusters: record_id, cluster_id; every input record once.
     model_summary: the model for display: how it was trained, the share of matching pairs, and per
       field and level the m and u probabilities and the match weight.
@@ -118,14 +122,18 @@ def prepare_records(records: pd.DataFrame) -> pd.DataFrame:
         raise LinkageInputError(f"record_id: {first!r} appears more than once")
     raw_kind = records["kind"].tolist() if "kind" in records.columns else [None] * len(records)
     given = [(normalise_text(kind) or "").lower() for kind in raw_kind]
-    frame["kind"] = [
-        kind if kind in ("person", "business", "vehicle", "address") else infer_kind(row)
-        for kind, row in zip(given, frame.to_dict("records"), strict=True)
-    ]
+    kinds = pd.Series(given, dtype="object")
+    unknown = ~kinds.isin(["person", "business", "vehicle", "address"])
+    if unknown.any():  # infer only where the partner's file did not say
+        rows = frame[unknown.to_numpy()].to_dict("records")
+        kinds[unknown] = [infer_kind(row) for row in rows]
+    frame["kind"] = kinds.to_numpy()
     frame["source"] = frame["source"].fillna("")
     frame["postcode_sector"] = [postcode_sector(value) for value in frame["postcode"]]
     frame["postcode_district"] = [postcode_district(value) for value in frame["postcode"]]
     frame["dob_year"] = frame["date_of_birth"].str.slice(0, 4)
+    both = frame["first_name"].notna() & frame["surname"].notna()
+    frame["full_name"] = (frame["first_name"] + " " + frame["surname"]).where(both, None)
     frame["email_user"] = frame["email"].str.split("@").str[0]
     return frame
 
@@ -264,16 +272,21 @@ def link_records(
             retain_intermediate_calculation_columns=True,
         )
         linker = Linker(table, creator, log_level=None)
-        if count >= settings.train_min_records:
+        if count >= max(MIN_RECORDS_TO_TRAIN, settings.train_min_records):
             _train(linker, present, settings, summary, report)
             # Expectation maximisation can drive an m (or u) to almost nothing when a level is
             # rare in the training pairs, which would make that level veto any match. Floor them
             # and rebuild the linker from the floored model.
-            linker = Linker(table, _floored(linker.misc.save_model_to_json()), log_level=None)
+            trained = _floored(
+                linker.misc.save_model_to_json(),
+                _prior_share_of_matches(count),
+                summary["training"],
+            )
+            linker = Linker(table, trained, log_level=None)
         else:
             summary["training"].append(
                 f"prior m and u values: {count} records are fewer than the "
-                f"{settings.train_min_records} needed to train"
+                f"{max(MIN_RECORDS_TO_TRAIN, settings.train_min_records)} needed to train"
             )
         report("scoring pairs", 0.6)
         threshold = min(settings.review_threshold, settings.match_threshold)
@@ -313,10 +326,13 @@ def _train(linker, present: set[str], settings: LinkageSettings, summary: dict, 
         except Exception as error:  # noqa: BLE001 — keep the prior and say so
             notes.append(f"share of matching pairs kept at its prior: {error}")
     report("estimating u by random sampling", 0.2)
-    linker.training.estimate_u_using_random_sampling(
-        max_pairs=settings.u_max_pairs, seed=settings.seed
-    )
-    notes.append(f"u estimated from up to {int(settings.u_max_pairs):,} random pairs")
+    try:
+        linker.training.estimate_u_using_random_sampling(
+            max_pairs=settings.u_max_pairs, seed=settings.seed
+        )
+        notes.append(f"u estimated from up to {int(settings.u_max_pairs):,} random pairs")
+    except Exception as error:  # noqa: BLE001 — keep the prior u values and say so
+        notes.append(f"u estimation failed, prior u values kept: {error}")
     training_rules = model.training_rules_for(present)
     for index, rule in enumerate(training_rules):
         report("estimating m by expectation maximisation", 0.3 + 0.2 * index / len(training_rules))
@@ -337,7 +353,11 @@ PROBABILITY_FLOOR = 1e-3  # m and u floors: no single level may weigh more than 
 U_FLOOR = 1e-6
 
 
-def _floored(model_dict: dict) -> dict:
+def _floored(model_dict: dict, prior_share: float, notes: list[str]) -> dict:
+    share = model_dict.get("probability_two_random_records_match")
+    if not share or not 0 < share < 1:  # deterministic rules found no match at all
+        model_dict["probability_two_random_records_match"] = prior_share
+        notes.append("the deterministic rules found no matches: share of matching pairs set to 1/n")
     for comparison in model_dict["comparisons"]:
         for level in comparison["comparison_levels"]:
             if level.get("is_null_level"):
@@ -459,7 +479,7 @@ def _with_confirmed(pairs: pd.DataFrame, decisions: Decisions, known: set[str]) 
                 "record_id_l": a,
                 "record_id_r": b,
                 "match_probability": 1.0,
-                "match_weight": math.inf,
+                "match_weight": math.nan,  # not scored: linked by the decision alone
                 "agreeing": [],
                 "evidence": {},
                 "decision": "confirmed",

