@@ -71,6 +71,10 @@ CONVENOR_APPS = [
     "convenor.core",
     "convenor.threat",
     "convenor.groups",
+    "convenor.intelligence",
+    "convenor.reports",
+    "convenor.governance",
+    "convenor.profiles",
 ]
 INSTALLED_APPS += CONVENOR_APPS
 
@@ -232,7 +236,34 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # The anonymous reporting channel leaves no trace in request or access logs (ADR 0032).
+    "filters": {
+        "anonymous_channel": {"()": "convenor.intelligence.log_filters.DropAnonymousChannel"}
+    },
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "django.server": {
+            "level": "INFO",
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+        },
+    },
+    "loggers": {
+        "django.request": {"filters": ["anonymous_channel"]},
+        "django.server": {
+            "handlers": ["django.server"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["anonymous_channel"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("CONVENOR_LOG_LEVEL", "WARNING")},
 }
 

@@ -55,6 +55,7 @@ class Standing:
 
     authenticated: bool = False
     superuser: bool = False
+    user_id: int | None = None  # for rules about a person's own records (authors, seats, actions)
     organisations: frozenset[int] = frozenset()
     roles: frozenset[tuple[int, str]] = frozenset()
     partnerships: frozenset[int] = frozenset()
@@ -95,6 +96,7 @@ def standing(user: Any) -> Standing:
     result = Standing(
         authenticated=True,
         superuser=user.is_superuser,
+        user_id=user.pk,
         organisations=organisations,
         roles=roles,
         partnerships=partnerships,

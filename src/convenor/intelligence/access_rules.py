@@ -1,0 +1,199 @@
+"""The access policy for intelligence: need to know.
+
+* Any member of staff of an organisation may submit a report.
+* A report is seen by its author, by the analysts of the organisation that owns it (its
+  intelligence managers), and by the analysts and practitioners of each organisation it was
+  disseminated to. Nobody else: not board members, partnership administrators or auditors of
+  those organisations (auditors see the audit chain), and not operators (superusers) either.
+* Its author and the owner's analysts disseminate it, sanitise it and answer requests for
+  information. Recipients ask for more.
+* Anonymous submissions are seen only by the analysts of the channel's receiving organisation
+  (the triage role). Reporting channels are public: anonymous visitors see the active ones.
+* What the policy refuses is not found (404), never forbidden.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Model, Q, QuerySet
+
+from convenor.core.access import Action, Rule, Standing, rule_for
+from convenor.core.models import Role
+
+from .models import (
+    Acknowledgement,
+    AnonymousMessage,
+    AnonymousSubmission,
+    Attachment,
+    DailyLimit,
+    Dissemination,
+    InformationRequest,
+    IntelligenceReport,
+    Reading,
+    ReportingChannel,
+    Subject,
+)
+
+RECEIVING_ROLES = (Role.ANALYST, Role.PRACTITIONER)
+
+
+def manager_organisations(s: Standing) -> frozenset[int]:
+    """Where the user is an intelligence manager and triage analyst: their analyst roles."""
+    return s.organisations_with_role(Role.ANALYST)
+
+
+def receiving_organisations(s: Standing) -> frozenset[int]:
+    return frozenset(org for org, role in s.roles if role in RECEIVING_ROLES)
+
+
+def originator_side(s: Standing, prefix: str = "") -> Q:
+    """The author and the owning organisation's analysts."""
+    if not s.authenticated:
+        return Q(pk__in=[])
+    return Q(**{f"{prefix}author_id": s.user_id}) | Q(
+        **{f"{prefix}owner_organisation__in": manager_organisations(s)}
+    )
+
+
+def report_q(s: Standing, prefix: str = "") -> Q:
+    if not s.authenticated:
+        return Q(pk__in=[])
+    shared = IntelligenceReport.objects.filter(
+        disseminations__organisation__in=receiving_organisations(s)
+    ).values("pk")
+    return originator_side(s, prefix) | Q(**{f"{prefix}pk__in": shared})
+
+
+def is_originator(s: Standing, report: IntelligenceReport) -> bool:
+    return s.authenticated and (
+        report.author_id == s.user_id or report.owner_organisation_id in manager_organisations(s)
+    )
+
+
+@rule_for(IntelligenceReport)
+class IntelligenceReportRule(Rule):
+    def visible(self, s: Standing, queryset: QuerySet) -> QuerySet:
+        return queryset.filter(report_q(s)).distinct()
+
+    def can(self, s: Standing, action: Action, obj: Model | None) -> bool:
+        if obj is None:
+            # The kind of thing: anyone on the staff of an organisation submits and searches.
+            return action in (Action.VIEW, Action.CREATE) and bool(s.organisations)
+        if action == Action.VIEW:
+            return super().can(s, action, obj)
+        if action == Action.CHANGE:
+            return is_originator(s, obj)
+        return False
+
+
+def _via_report(s: Standing, queryset: QuerySet) -> QuerySet:
+    return queryset.filter(report__in=IntelligenceReport.objects.filter(report_q(s)).values("pk"))
+
+
+@rule_for(Subject)
+class SubjectRule(Rule):
+    def visible(self, s: Standing, queryset: QuerySet) -> QuerySet:
+        return _via_report(s, queryset)
+
+
+def submission_q(s: Standing, prefix: str = "") -> Q:
+    if not s.authenticated:
+        return Q(pk__in=[])
+    return Q(**{f"{prefix}channel__receiving_organisation__in": manager_organisations(s)})
+
+
+@rule_for(Attachment)
+class AttachmentRule(Rule):
+    def visible(self, s: Standing, queryset: QuerySet) -> QuerySet:
+        reports = IntelligenceReport.objects.filter(report_q(s)).values("pk")
+        submissions = AnonymousSubmission.objects.filter(submission_q(s)).values("pk")
+        return queryset.filter(Q(report__in=reports) | Q(submission__in=submissions))
+
+
+@rule_for(Dissemination)
+class DisseminationRule(Rule):
+    """The originator sees every recipient; a recipient sees only its own organisation's grant."""
+
+    def visible(self, s: Standing, queryset: QuerySet) -> QuerySet:
+        if not s.authenticated:
+            return queryset.none()
+        return queryset.filter(
+            originator_side(s, "report__") | Q(organisation__in=receiving_organisations(s))
+        )
+
+
+@rule_for(Acknowledgement)
+class AcknowledgementRule(Rule):
+    def visible(self, s: Standing, queryset: QuerySet) -> QuerySet:
+        if not s.authenticated:
+            return queryset.none()
+        return queryset.filter(originator_side(s, "report__") | Q(user_id=s.user_id))
+
+
+@rule_for(Reading)
+class ReadingRule(Rule):
+    """Who read a report: for its originator."""
+
+    def visible(self, s: Standing, queryset: QuerySet) -> QuerySet:
+        return queryset.filter(originator_side(s, "report__"))
+
+
+@rule_for(InformationRequest)
+class InformationRequestRule(Rule):
+    def visible(self, s: Standing, queryset: QuerySet) -> QuerySet:
+        if not s.authenticated:
+            return queryset.none()
+        visible_reports = IntelligenceReport.objects.filter(report_q(s)).values("pk")
+        return queryset.filter(report__in=visible_reports).filter(
+            originator_side(s, "report__")
+            | Q(requesting_organisation__in=receiving_organisations(s))
+        )
+
+
+@rule_for(ReportingChannel)
+class ReportingChannelRule(Rule):
+    """Public: anyone, signed in or not, may find an active channel to report through."""
+
+    public = True
+
+    def visible(self, s: Standing, queryset: QuerySet) -> QuerySet:
+        if s.authenticated and manager_organisations(s):
+            return queryset.filter(
+                Q(active=True) | Q(receiving_organisation__in=manager_organisations(s))
+            )
+        return queryset.filter(active=True)
+
+    def can(self, s: Standing, action: Action, obj: Model | None) -> bool:
+        if action == Action.VIEW:
+            return obj is None or super().can(s, action, obj)
+        return False
+
+
+@rule_for(AnonymousSubmission)
+class AnonymousSubmissionRule(Rule):
+    """Only the receiving organisation's analysts (triage)."""
+
+    def visible(self, s: Standing, queryset: QuerySet) -> QuerySet:
+        return queryset.filter(submission_q(s))
+
+    def can(self, s: Standing, action: Action, obj: Model | None) -> bool:
+        if obj is None:
+            return action == Action.VIEW and bool(
+                manager_organisations(s)
+                and ReportingChannel.objects.filter(
+                    receiving_organisation__in=manager_organisations(s)
+                ).exists()
+            )
+        if action in (Action.VIEW, Action.CHANGE):
+            return obj.channel.receiving_organisation_id in manager_organisations(s)
+        return False
+
+
+@rule_for(AnonymousMessage)
+class AnonymousMessageRule(Rule):
+    def visible(self, s: Standing, queryset: QuerySet) -> QuerySet:
+        return queryset.filter(submission_q(s, "submission__"))
+
+
+@rule_for(DailyLimit)
+class DailyLimitRule(Rule):
+    """Counters only; nobody reads them through the policy."""

@@ -1,0 +1,180 @@
+"""Attachments: safe types only, found by content (never by the name's extension), size-limited,
+metadata stripped, encrypted, stored outside the web root under ``CONVENOR_VAR_DIR``.
+
+Accepted: JPEG and PNG images (re-encoded by Pillow from pixels alone, so EXIF, GPS, XMP and
+comments go), PDF (rewritten by pypdf without the document information dictionary or XMP
+metadata; refused if it carries JavaScript, embedded files or is encrypted) and plain UTF-8 text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+from . import crypto
+
+MAX_BYTES = int(getattr(settings, "CONVENOR_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024))
+MAX_PIXELS = 40_000_000
+
+# What each accepted type must start with, and the extensions a name may carry for it.
+SIGNATURES = {
+    "image/jpeg": (b"\xff\xd8\xff", {".jpg", ".jpeg"}),
+    "image/png": (b"\x89PNG\r\n\x1a\n", {".png"}),
+    "application/pdf": (b"%PDF-", {".pdf"}),
+}
+TEXT_EXTENSIONS = {".txt"}
+
+
+@dataclass(frozen=True)
+class CleanFile:
+    filename: str
+    content_type: str
+    data: bytes
+
+
+def storage_dir() -> Path:
+    path = Path(settings.VAR_DIR) / "intelligence" / "attachments"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def safe_filename(name: str) -> str:
+    base = Path(name or "attachment").name
+    cleaned = re.sub(r"[^A-Za-z0-9._ -]+", "_", base).strip(" .") or "attachment"
+    return cleaned[-100:]
+
+
+def sniff(data: bytes) -> str | None:
+    for content_type, (magic, _) in SIGNATURES.items():
+        if data.startswith(magic):
+            return content_type
+    if b"\x00" not in data:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        return "text/plain"
+    return None
+
+
+def _extension_matches(filename: str, content_type: str) -> bool:
+    extension = Path(filename).suffix.lower()
+    if content_type == "text/plain":
+        return extension in TEXT_EXTENSIONS
+    return extension in SIGNATURES[content_type][1]
+
+
+def _strip_image(data: bytes, content_type: str) -> bytes:
+    from PIL import Image, UnidentifiedImageError
+
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+            expected = "JPEG" if content_type == "image/jpeg" else "PNG"
+            if image.format != expected:
+                raise ValidationError({"attachment": "The image is not what its name says"})
+            pixels = image.convert("RGBA" if image.mode in ("RGBA", "LA", "P") else "RGB")
+            clean = Image.new(pixels.mode, pixels.size)
+            clean.paste(pixels)
+            out = io.BytesIO()
+            if expected == "JPEG":
+                clean.convert("RGB").save(out, format="JPEG", quality=90)
+            else:
+                clean.save(out, format="PNG")
+            return out.getvalue()
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, ValueError) as problem:
+        raise ValidationError({"attachment": "The image could not be read"}) from problem
+
+
+def _strip_pdf(data: bytes) -> bytes:
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.errors import PdfReadError
+    from pypdf.generic import NameObject
+
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            raise ValidationError({"attachment": "Encrypted PDFs cannot be accepted"})
+        root = reader.trailer["/Root"]
+        names = root.get("/Names", {})
+        if "/OpenAction" in root or "/AA" in root or "/JavaScript" in names:
+            raise ValidationError({"attachment": "PDFs with scripts cannot be accepted"})
+        if "/EmbeddedFiles" in names:
+            raise ValidationError({"attachment": "PDFs with embedded files cannot be accepted"})
+        writer = PdfWriter()
+        for page in reader.pages:
+            added = writer.add_page(page)
+            for key in ("/Metadata", "/PieceInfo"):  # per-page XMP and private data
+                if NameObject(key) in added:
+                    del added[NameObject(key)]
+        # No document information dictionary (/Info) and no XMP metadata stream in the copy.
+        writer.metadata = None
+        writer.xmp_metadata = None
+        out = io.BytesIO()
+        writer.write(out)
+        return out.getvalue()
+    except ValidationError:
+        raise
+    except (PdfReadError, KeyError, ValueError, TypeError, OSError, RecursionError) as problem:
+        raise ValidationError({"attachment": "The PDF could not be read"}) from problem
+
+
+def clean_upload(name: str, data: bytes) -> CleanFile:
+    """Check an upload and return a copy safe to keep, or raise ValidationError naming the
+    field ``attachment``."""
+    filename = safe_filename(name)
+    if not data:
+        raise ValidationError({"attachment": "The file is empty"})
+    if len(data) > MAX_BYTES:
+        raise ValidationError(
+            {"attachment": f"The file must be smaller than {MAX_BYTES // (1024 * 1024)} MB"}
+        )
+    content_type = sniff(data)
+    if content_type is None:
+        raise ValidationError(
+            {"attachment": "The file must be a JPEG or PNG image, a PDF or plain text"}
+        )
+    if not _extension_matches(filename, content_type):
+        raise ValidationError(
+            {
+                "attachment": "The file's name does not match what it contains "
+                f"(it contains {content_type}); rename it or choose another file"
+            }
+        )
+    if content_type.startswith("image/"):
+        data = _strip_image(data, content_type)
+    elif content_type == "application/pdf":
+        data = _strip_pdf(data)
+    return CleanFile(filename=filename, content_type=content_type, data=data)
+
+
+def store(clean: CleanFile) -> dict:
+    """Encrypt and write the file; the fields an Attachment needs."""
+    stored_name = secrets.token_hex(16)
+    (storage_dir() / stored_name).write_bytes(crypto.seal(clean.data))
+    return {
+        "filename": clean.filename,
+        "content_type": clean.content_type,
+        "size": len(clean.data),
+        "sha256": hashlib.sha256(clean.data).hexdigest(),
+        "stored_name": stored_name,
+    }
+
+
+def read(stored_name: str) -> bytes:
+    if not re.fullmatch(r"[0-9a-f]{32}", stored_name):
+        raise FileNotFoundError(stored_name)
+    return crypto.unseal((storage_dir() / stored_name).read_bytes())
+
+
+def destroy(stored_name: str) -> None:
+    if re.fullmatch(r"[0-9a-f]{32}", stored_name):
+        (storage_dir() / stored_name).unlink(missing_ok=True)

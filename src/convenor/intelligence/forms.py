@@ -1,0 +1,436 @@
+"""Forms of intelligence: each bad value gets a message naming the field."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.core import signing
+from django.utils import timezone
+
+from convenor.core.models import LegalBasis, Organisation, Partnership
+
+from .grading import (
+    Classification,
+    FourP,
+    HandlingCode,
+    IntelligenceAssessment,
+    SourceEvaluation,
+    threat_area_choices,
+)
+from .models import IntelligenceReport, Subject
+
+SUBJECT_ROWS = 3
+MAX_TEXT = 20000
+
+
+def _blank(choices, label="Choose"):
+    return [("", label), *choices]
+
+
+class ReportFieldsMixin:
+    def _set_messages(self) -> None:
+        for name, field in self.fields.items():
+            label = (field.label or name).replace(" (optional)", "").lower()
+            field.error_messages["required"] = f"Enter the {label}"
+            if isinstance(field, forms.MultipleChoiceField):
+                field.error_messages["invalid_choice"] = f"Choose {label} from the list"
+            elif isinstance(field, forms.ChoiceField):
+                field.error_messages["required"] = f"Choose the {label}"
+                field.error_messages["invalid_choice"] = f"Choose a {label} from the list"
+            if getattr(field, "max_length", None):
+                field.error_messages["max_length"] = (
+                    f"The {label} must be {field.max_length} characters or fewer"
+                )
+            if isinstance(field, forms.DateField):
+                field.error_messages["invalid"] = f"Enter the {label} as a date, like 2026-03-31"
+
+
+class ReportForm(ReportFieldsMixin, forms.ModelForm):
+    threat_areas = forms.MultipleChoiceField(
+        label="Threat areas",
+        choices=threat_area_choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    four_p = forms.MultipleChoiceField(
+        label="Relevant to (4P)",
+        choices=FourP.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    source_evaluation = forms.ChoiceField(
+        label="Source evaluation", choices=_blank(SourceEvaluation.choices)
+    )
+    intelligence_assessment = forms.ChoiceField(
+        label="Intelligence assessment", choices=_blank(IntelligenceAssessment.choices)
+    )
+    handling_code = forms.ChoiceField(label="Handling code", choices=_blank(HandlingCode.choices))
+    classification = forms.ChoiceField(
+        label="Security classification", choices=Classification.choices
+    )
+    legal_basis = forms.ChoiceField(label="Legal basis", choices=_blank(LegalBasis.choices))
+    attachment = forms.FileField(
+        label="Attachment (optional)",
+        required=False,
+        help_text="A JPEG or PNG image, a PDF or a plain text file, up to 5 MB. "
+        "Image and PDF metadata is removed.",
+    )
+
+    class Meta:
+        model = IntelligenceReport
+        fields = [
+            "title",
+            "content",
+            "occurred_on",
+            "location",
+            "postcode",
+            "threat_areas",
+            "four_p",
+            "source_evaluation",
+            "intelligence_assessment",
+            "handling_code",
+            "handling_conditions",
+            "classification",
+            "legal_basis",
+            "review_date",
+        ]
+        labels = {
+            "content": "What is known",
+            "occurred_on": "When it happened (optional)",
+            "location": "Where (optional)",
+            "postcode": "Postcode (optional)",
+            "handling_conditions": "Handling conditions",
+            "review_date": "Review date",
+        }
+        help_texts = {
+            "handling_conditions": "Required for handling code C: the conditions travel with "
+            "the report and every recipient acknowledges them before reading it",
+            "postcode": "Gives the local authority, like PR1 2HE",
+            "occurred_on": "As a date, like 2026-11-01",
+            "review_date": "When the report must be reviewed (MoPI), like 2027-11-01",
+        }
+        widgets = {"content": forms.Textarea, "handling_conditions": forms.Textarea}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["review_date"].initial = timezone.localdate() + datetime.timedelta(days=365)
+        self.fields["content"].max_length = MAX_TEXT
+        for i in range(1, SUBJECT_ROWS + 1):
+            self.fields[f"subject_{i}_kind"] = forms.ChoiceField(
+                label=f"Subject {i}: kind",
+                choices=_blank(Subject.Kind.choices, "None"),
+                required=False,
+            )
+            self.fields[f"subject_{i}_name"] = forms.CharField(
+                label=f"Subject {i}: name",
+                max_length=200,
+                required=False,
+                help_text="A person's or business's name, a vehicle, an address",
+            )
+            self.fields[f"subject_{i}_identifier"] = forms.CharField(
+                label=f"Subject {i}: identifier (optional)",
+                max_length=100,
+                required=False,
+                help_text="Date of birth, company number, registration mark or postcode",
+            )
+        self._set_messages()
+
+    def clean_review_date(self):
+        value = self.cleaned_data["review_date"]
+        if value and value <= timezone.localdate():
+            raise forms.ValidationError("The review date must be in the future")
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("handling_code") == HandlingCode.CONDITIONS
+            and not (cleaned.get("handling_conditions") or "").strip()
+        ):
+            self.add_error(
+                "handling_conditions", "Handling code C needs its conditions written out"
+            )
+        for i in range(1, SUBJECT_ROWS + 1):
+            kind, name = cleaned.get(f"subject_{i}_kind"), cleaned.get(f"subject_{i}_name")
+            if kind and not (name or "").strip():
+                self.add_error(f"subject_{i}_name", f"Enter subject {i}'s name")
+            if (name or "").strip() and not kind:
+                self.add_error(f"subject_{i}_kind", f"Choose what kind of subject {i} is")
+        return cleaned
+
+    def subjects(self) -> list[dict]:
+        rows = []
+        for i in range(1, SUBJECT_ROWS + 1):
+            kind = self.cleaned_data.get(f"subject_{i}_kind")
+            if kind:
+                rows.append(
+                    {
+                        "kind": kind,
+                        "name": self.cleaned_data[f"subject_{i}_name"].strip(),
+                        "identifier": self.cleaned_data.get(f"subject_{i}_identifier", "").strip(),
+                    }
+                )
+        return rows
+
+
+class SanitiseForm(ReportFieldsMixin, forms.Form):
+    title = forms.CharField(label="Title", max_length=200)
+    content = forms.CharField(
+        label="What is known (sanitised)",
+        max_length=MAX_TEXT,
+        widget=forms.Textarea,
+        help_text="Remove anything that would identify the source or a sensitive tactic",
+    )
+    location = forms.CharField(label="Where (optional)", max_length=300, required=False)
+    handling_code = forms.ChoiceField(label="Handling code", choices=_blank(HandlingCode.choices))
+    handling_conditions = forms.CharField(
+        label="Handling conditions", widget=forms.Textarea, required=False, max_length=5000
+    )
+    keep_subjects = forms.BooleanField(
+        label="Keep the subjects in the sanitised version", required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._set_messages()
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("handling_code") == HandlingCode.CONDITIONS
+            and not (cleaned.get("handling_conditions") or "").strip()
+        ):
+            self.add_error(
+                "handling_conditions", "Handling code C needs its conditions written out"
+            )
+        return cleaned
+
+
+class DisseminateForm(forms.Form):
+    organisations = forms.ModelMultipleChoiceField(
+        label="Organisations",
+        queryset=Organisation.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Only organisations party to an information sharing agreement in force with "
+        "yours can receive it",
+    )
+    partnerships = forms.ModelMultipleChoiceField(
+        label="Partnerships",
+        queryset=Partnership.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Every member party to an agreement in force with yours receives it",
+    )
+
+    def __init__(self, *args, organisations, partnerships, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisations"].queryset = organisations
+        self.fields["partnerships"].queryset = partnerships
+        for field in self.fields.values():
+            field.error_messages["invalid_choice"] = "Choose from the list"
+            field.error_messages["invalid_pk_value"] = "Choose from the list"
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("organisations") and not cleaned.get("partnerships"):
+            raise forms.ValidationError("Choose at least one organisation or partnership")
+        return cleaned
+
+
+class QuestionForm(forms.Form):
+    question = forms.CharField(
+        label="What do you need to know?",
+        max_length=5000,
+        widget=forms.Textarea,
+        error_messages={"required": "Enter what you need to know"},
+    )
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(
+        label="Your answer",
+        max_length=10000,
+        widget=forms.Textarea,
+        error_messages={"required": "Enter the answer"},
+    )
+
+
+class AttachmentForm(forms.Form):
+    attachment = forms.FileField(
+        label="Add an attachment",
+        help_text="A JPEG or PNG image, a PDF or a plain text file, up to 5 MB",
+        error_messages={"required": "Choose a file to attach"},
+    )
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label="Search", max_length=200, required=False)
+    area = forms.CharField(
+        label="Local authority code", max_length=16, required=False, help_text="Like E07000123"
+    )
+    threat_area = forms.ChoiceField(
+        label="Threat area", choices=lambda: _blank(threat_area_choices(), "Any"), required=False
+    )
+    source_evaluation = forms.ChoiceField(
+        label="Source evaluation", choices=_blank(SourceEvaluation.choices, "Any"), required=False
+    )
+    intelligence_assessment = forms.ChoiceField(
+        label="Intelligence assessment",
+        choices=_blank(IntelligenceAssessment.choices, "Any"),
+        required=False,
+    )
+    handling_code = forms.ChoiceField(
+        label="Handling code", choices=_blank(HandlingCode.choices, "Any"), required=False
+    )
+    subject = forms.CharField(label="Subject", max_length=200, required=False)
+    subject_kind = forms.ChoiceField(
+        label="Kind of subject", choices=_blank(Subject.Kind.choices, "Any"), required=False
+    )
+    created_from = forms.DateField(label="Recorded from", required=False)
+    created_to = forms.DateField(label="Recorded to", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            label = field.label.lower()
+            if isinstance(field, forms.ChoiceField):
+                field.error_messages["invalid_choice"] = f"Choose a {label} from the list"
+            if isinstance(field, forms.DateField):
+                field.error_messages["invalid"] = f"Enter “{label}” as a date, like 2026-03-31"
+
+
+# --- Triage -----------------------------------------------------------------------------------
+
+
+class ReplyForm(forms.Form):
+    reply = forms.CharField(
+        label="Reply to the reporter",
+        max_length=5000,
+        widget=forms.Textarea,
+        help_text="The reporter reads this with their receipt code. Do not name anyone.",
+        error_messages={"required": "Enter your reply to the reporter"},
+    )
+
+
+class GradeForm(forms.Form):
+    source_evaluation = forms.ChoiceField(
+        label="Source evaluation",
+        choices=SourceEvaluation.choices,
+        help_text="Anonymous sources are graded 2 (untested) by default",
+        error_messages={"invalid_choice": "Choose a source evaluation: 1, 2 or 3"},
+    )
+    intelligence_assessment = forms.ChoiceField(
+        label="Intelligence assessment",
+        choices=_blank(IntelligenceAssessment.choices),
+        error_messages={
+            "required": "Choose an intelligence assessment",
+            "invalid_choice": "Choose an intelligence assessment: A to E",
+        },
+    )
+
+
+class CloseForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is it being closed?",
+        max_length=2000,
+        widget=forms.Textarea,
+        error_messages={"required": "Enter why the report is being closed"},
+    )
+
+
+# --- The anonymous channel (public) -----------------------------------------------------------
+
+_TOKEN_SALT = "convenor.intelligence.anonymous-form"
+TOKEN_MAX_AGE = 4 * 60 * 60
+
+
+def form_token(purpose: str) -> str:
+    """A signed, non-identifying form token: the purpose and the time it was made, signed with
+    the secret key. It is the same for everyone who loads the form in the same second and is
+    never stored, so it identifies nobody; it proves the post came from a form Convenor served
+    within the last four hours (see ADR 0032)."""
+    return signing.TimestampSigner(salt=_TOKEN_SALT).sign(purpose)
+
+
+def token_valid(token: str, purpose: str) -> bool:
+    try:
+        value = signing.TimestampSigner(salt=_TOKEN_SALT).unsign(
+            (token or "")[:200], max_age=TOKEN_MAX_AGE
+        )
+    except signing.BadSignature:
+        return False
+    return value == purpose
+
+
+class AnonymousReportForm(forms.Form):
+    what = forms.CharField(
+        label="What is happening?",
+        max_length=MAX_TEXT,
+        widget=forms.Textarea,
+        error_messages={"required": "Tell us what is happening"},
+    )
+    where = forms.CharField(
+        label="Where is it happening? (optional)",
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea,
+        help_text="An address, a street, a business, a place",
+    )
+    when = forms.CharField(
+        label="When did it happen, or when does it happen? (optional)",
+        max_length=1000,
+        required=False,
+    )
+    who = forms.CharField(
+        label="Who is involved? (optional)",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea,
+        help_text="Names, nicknames, descriptions, vehicles",
+    )
+    how_known = forms.CharField(
+        label="How do you know this? (optional)",
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea,
+        help_text="For example: I saw it, I was told, it is common knowledge. "
+        "Do not say anything that would identify you.",
+    )
+    attachment = forms.FileField(
+        label="A photo or document (optional)",
+        required=False,
+        help_text="A JPEG or PNG image, a PDF or a plain text file, up to 5 MB. We remove the "
+        "hidden details (such as location and camera) from images and PDFs.",
+    )
+
+
+class ReceiptForm(forms.Form):
+    code = forms.CharField(
+        label="Your receipt code",
+        max_length=80,
+        help_text="The code you were given when you made your report, like ABCD-EFGH-…",
+        error_messages={"required": "Enter your receipt code"},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+
+class ReporterMessageForm(forms.Form):
+    message = forms.CharField(
+        label="Add information or answer the analyst",
+        max_length=5000,
+        widget=forms.Textarea,
+        required=False,
+    )
+    attachment = forms.FileField(
+        label="A photo or document (optional)",
+        required=False,
+        help_text="A JPEG or PNG image, a PDF or a plain text file, up to 5 MB",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not (cleaned.get("message") or "").strip() and not cleaned.get("attachment"):
+            self.add_error("message", "Enter what you want to add")
+        return cleaned

@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+import re
+
+from django import forms
+
+from convenor.core.models import Partnership
+
+from .periods import Period, PeriodError
+
+
+def _period_field(**kwargs) -> forms.CharField:
+    return forms.CharField(
+        label="Period",
+        max_length=20,
+        help_text="A quarter, for example 2025Q4 (October to December 2025)",
+        **kwargs,
+    )
+
+
+def _clean_period(value: str) -> str:
+    try:
+        return str(Period.parse(value))
+    except PeriodError as problem:
+        raise forms.ValidationError(str(problem)) from problem
+
+
+class ProfileForm(forms.Form):
+    partnership = forms.ModelChoiceField(
+        queryset=Partnership.objects.none(),
+        label="Partnership",
+        help_text="The partnership the profile is built for and disseminated in",
+        empty_label=None,
+    )
+    areas = forms.CharField(
+        label="Local authorities",
+        max_length=400,
+        help_text="ONS codes separated by commas or spaces, for example E07000123 for Preston. "
+        "A police force area code (for example E23000003) stands for all its local authorities.",
+    )
+    title = forms.CharField(
+        label="Title (optional)",
+        max_length=200,
+        required=False,
+        help_text="Left blank, the profile is named after its areas",
+    )
+    period = _period_field()
+
+    def __init__(self, *args, partnerships=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partnership"].queryset = partnerships or Partnership.objects.none()
+
+    def clean_areas(self) -> list[str]:
+        codes = [c for c in re.split(r"[\s,;]+", self.cleaned_data["areas"].upper()) if c]
+        if not codes:
+            raise forms.ValidationError("Enter at least one ONS code, like E07000123")
+        bad = [c for c in codes if not re.fullmatch(r"[A-Z][0-9]{8}", c)]
+        if bad:
+            raise forms.ValidationError(
+                f"“{bad[0][:16]}” is not an ONS code: they are a letter and 8 digits, "
+                "like E07000123"
+            )
+        return codes
+
+    def clean_period(self) -> str:
+        return _clean_period(self.cleaned_data["period"])
+
+
+class BuildForm(forms.Form):
+    period = _period_field()
+
+    def clean_period(self) -> str:
+        return _clean_period(self.cleaned_data["period"])
+
+
+class CompareForm(forms.Form):
+    before = forms.TypedChoiceField(label="Earlier version", coerce=int)
+    after = forms.TypedChoiceField(label="Later version", coerce=int)
+
+    def __init__(self, *args, versions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(v.number, f"Version {v.number} ({v.period})") for v in versions]
+        self.fields["before"].choices = choices
+        self.fields["after"].choices = choices
+
+    def clean(self):
+        data = super().clean()
+        if data.get("before") is not None and data.get("before") == data.get("after"):
+            self.add_error("after", "Choose two different versions to compare")
+        return data

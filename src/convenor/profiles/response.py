@@ -1,0 +1,65 @@
+"""The response level the threat defines: the configured rules applied to a profile's metrics.
+
+The level is the highest any rule calls for (the lowest configured level when none applies);
+every rule that applied is kept as a reason, and a rule whose figure the profile does not have
+(its source not yet available) is listed as not evaluated rather than silently passed over.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .config import ResponseLevels
+
+
+@dataclass(frozen=True)
+class ResponseDecision:
+    level: str
+    label: str
+    reasons: list[dict]
+    not_evaluated: list[str]
+
+    def as_dict(self) -> dict:
+        return {
+            "level": self.level,
+            "label": self.label,
+            "reasons": self.reasons,
+            "not_evaluated": self.not_evaluated,
+        }
+
+
+def _format(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+
+
+def decide(metrics: dict[str, float], rules: ResponseLevels) -> ResponseDecision:
+    rank = {level: index for index, level in enumerate(rules.levels)}
+    level = rules.levels[0]
+    reasons: list[dict] = []
+    not_evaluated: list[str] = []
+    for rule in rules.rules:
+        value = metrics.get(rule.metric)
+        if value is None:
+            not_evaluated.append(rule.metric)
+            continue
+        if rule.applies(value):
+            reasons.append(
+                {
+                    "level": rule.level,
+                    "label": rules.label(rule.level),
+                    "metric": rule.metric,
+                    "value": value,
+                    "rule": rule.describe(),
+                    "text": rule.reason.replace("{value}", _format(value)),
+                    "template": rule.reason,
+                }
+            )
+            if rank[rule.level] > rank[level]:
+                level = rule.level
+    reasons.sort(key=lambda r: -rank[r["level"]])
+    return ResponseDecision(
+        level=level,
+        label=rules.label(level),
+        reasons=reasons,
+        not_evaluated=sorted(set(not_evaluated)),
+    )

@@ -1,0 +1,287 @@
+"""Creating and building profiles: figures, progress, failure, audit, the background build from
+the page, the command line, the public summary and version comparison."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import CommandError, call_command
+
+from convenor.core.models import AuditEntry
+from convenor.profiles import services
+from convenor.profiles.models import Profile, ProfileVersion, PublicSummary
+from tests.profiles.conftest import PRESTON, build
+
+
+def test_profile_of_a_police_force_area_covers_its_local_authorities(world, preston):
+    profile = services.create_profile(world.people["analyst"], world.shared, ["e23000003"])
+    assert profile.area_codes == "E07000118,E07000123"
+    assert profile.owner_organisation == world.own
+    assert profile.title == "SOC local profile: Chorley, Preston"
+    assert AuditEntry.objects.filter(action="profile_created", object_id=str(profile.pk)).exists()
+
+
+@pytest.mark.parametrize(
+    "codes,message",
+    [
+        ([], "Choose at least one local authority"),
+        (["E99999999"], "Not an ONS area code: E99999999"),
+    ],
+)
+def test_bad_areas_are_refused_naming_the_field(world, preston, codes, message):
+    with pytest.raises(ValidationError) as problem:
+        services.create_profile(world.people["analyst"], world.shared, codes)
+    assert message in problem.value.message_dict["areas"][0]
+    assert not Profile.objects.exists()
+
+
+def test_one_profile_per_area_per_partnership(profiles):
+    with pytest.raises(ValidationError, match="already has a profile"):
+        services.create_profile(profiles.world.people["analyst"], profiles.world.shared, [PRESTON])
+
+
+@pytest.mark.parametrize("role", ["practitioner", "board_member", "auditor"])
+def test_only_analysts_and_administrators_create_and_build(world, preston, profiles, role):
+    user = world.people[role]
+    with pytest.raises(PermissionDenied):
+        services.create_profile(user, world.shared, ["E07000118"])
+    with pytest.raises(PermissionDenied):
+        services.request_build(user, profiles.profile, "2025Q4", background=False)
+    assert not ProfileVersion.objects.exists()
+
+
+def test_bad_period_is_refused_and_nothing_is_queued(profiles):
+    with pytest.raises(ValidationError) as problem:
+        services.request_build(profiles.world.people["analyst"], profiles.profile, "2025Q9")
+    assert "2025Q4" in problem.value.message_dict["period"][0]
+    assert not ProfileVersion.objects.exists()
+
+
+def test_build_freezes_figures_with_sources_and_records_progress(profiles):
+    analyst = profiles.world.people["analyst"]
+    seen = []
+    version = services.request_build(analyst, profiles.profile, "2025Q4", background=False)
+    assert version.status == "queued" and version.number == 1
+    version = services.run_build(version.pk, progress=lambda p, s: seen.append((p, s)))
+    assert version.status == "built" and version.progress == 100 and version.built_at
+    assert seen[0][0] == 0 and seen[-1] == (100, "Done")
+    assert [p for p, _ in seen] == sorted(p for p, _ in seen)
+    figures = version.figures
+    assert figures["period"] == "2025Q4"
+    assert figures["period_start"] == "2025-10-01" and figures["period_end"] == "2025-12-31"
+    area = figures["sections"]["area"]
+    assert area["figures"]["local_authorities"] == [
+        {
+            "code": PRESTON,
+            "name": "Preston",
+            "upper_tier": "Lancashire",
+            "police_force_areas": ["Lancashire"],
+        }
+    ]
+    assert area["figures"]["agreements"][0]["title"] == "Shared ISA"
+    assert any(s["kind"] == "reference" for s in area["sources"])
+    map_ = figures["sections"]["map"]["figures"]
+    assert len(map_["outline"]) == 6
+    assert figures["response"]["level"] in ("standard", "enhanced", "priority")
+    assert version.response_level == figures["response"]["level"]
+    entry = AuditEntry.objects.filter(action="profile_built").get()
+    assert entry.detail["version"] == 1 and entry.actor == analyst
+    assert entry.owner_organisation == profiles.world.own
+
+
+def test_versions_number_up_and_old_figures_never_change(profiles):
+    analyst = profiles.world.people["analyst"]
+    first = build(analyst, profiles.profile, "2025Q3")
+    frozen = dict(first.figures)
+    second = build(analyst, profiles.profile, "2025Q4")
+    assert (first.number, second.number) == (1, 2)
+    first.refresh_from_db()
+    assert first.figures == frozen
+    assert profiles.profile.latest_built() == second
+
+
+def test_a_failed_build_is_recorded_with_its_reason(profiles, monkeypatch):
+    from convenor.profiles import services as svc
+
+    def broken(**kwargs):
+        raise RuntimeError("the source database went away")
+
+    monkeypatch.setattr(svc, "build_figures", broken)
+    version = build(profiles.world.people["analyst"], profiles.profile)
+    assert version.status == "failed"
+    assert "the source database went away" in version.error
+    assert version.figures == {}
+    assert AuditEntry.objects.filter(action="profile_build_failed").exists()
+
+
+def test_building_from_the_page_runs_in_the_background_and_shows_progress(
+    client, login, profiles, django_capture_on_commit_callbacks
+):
+    login(profiles.world.people["analyst"])
+    url = profiles.profile.get_absolute_url()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(url, {"period": "2025Q4"})
+    version = ProfileVersion.objects.get()
+    assert response.status_code == 302 and response["Location"] == version.get_absolute_url()
+    page = client.get(version.get_absolute_url())
+    assert b"data-profile-building" in page.content and b"Waiting to start" in page.content
+    assert b"progress.js" in page.content
+    for callback in callbacks:  # the commit starts the build (inline in tests)
+        callback()
+    version.refresh_from_db()
+    assert version.status == "built"
+    page = client.get(version.get_absolute_url())
+    assert b"data-profile-building" not in page.content
+    assert b"Preston" in page.content and b"Response level" not in page.content[:0]
+
+
+def test_bad_period_on_the_page_is_explained(client, login, profiles):
+    login(profiles.world.people["analyst"])
+    response = client.post(profiles.profile.get_absolute_url(), {"period": "last quarter"})
+    assert response.status_code == 200
+    assert "is not a period: enter a quarter like 2025Q4" in response.content.decode()
+    assert not ProfileVersion.objects.exists()
+
+
+def test_create_page_builds_the_first_version(
+    client, login, world, preston, django_capture_on_commit_callbacks
+):
+    login(world.people["analyst"])
+    assert client.get("/profiles/new/").status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/profiles/new/",
+            {"partnership": world.shared.pk, "areas": "E07000123", "period": "2025Q4"},
+        )
+    version = ProfileVersion.objects.get()
+    assert response["Location"] == version.get_absolute_url()
+    assert version.status == "built"
+
+
+def test_create_page_explains_bad_areas(client, login, world, preston):
+    login(world.people["analyst"])
+    response = client.post(
+        "/profiles/new/", {"partnership": world.shared.pk, "areas": "Preston", "period": "2025Q4"}
+    )
+    assert "is not an ONS code" in response.content.decode()
+    response = client.post(
+        "/profiles/new/",
+        {"partnership": world.shared.pk, "areas": "E99999999", "period": "2025Q4"},
+    )
+    assert "Not an ONS area code: E99999999" in response.content.decode()
+    assert not Profile.objects.exists()
+
+
+def test_reading_a_version_is_audited(client, login, profiles):
+    version = build(profiles.world.people["analyst"], profiles.profile)
+    reader = profiles.world.people["partner_person"]
+    login(reader)
+    assert client.get(version.get_absolute_url()).status_code == 200
+    assert AuditEntry.objects.filter(action="profile_read", actor=reader).exists()
+
+
+def test_command_line_build_with_progress_bar(profiles, capsys):
+    call_command(
+        "profile",
+        "build",
+        "--area",
+        PRESTON,
+        "--period",
+        "2025Q4",
+        "--user",
+        profiles.world.people["analyst"].username,
+    )
+    out, err = capsys.readouterr()
+    assert "Built version 1" in out
+    assert "100%" in err  # the tqdm bar
+    assert ProfileVersion.objects.get().status == "built"
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--period", "2025Q4", "--area", PRESTON], "Say who builds it"),
+        (["--period", "2025Q9", "--area", PRESTON, "--user", "own-analyst"], "2025Q4"),
+        (["--period", "2025Q4", "--area", "E99999999", "--user", "own-analyst"], "E99999999"),
+        (["--period", "2025Q4", "--area", PRESTON, "--user", "nobody"], "No active user"),
+        (
+            ["--period", "2025Q4", "--area", PRESTON, "--user", "own-practitioner"],
+            "Only analysts",
+        ),
+    ],
+)
+def test_command_line_bad_input(profiles, args, message, monkeypatch):
+    monkeypatch.delenv("CONVENOR_USER", raising=False)
+    with pytest.raises(CommandError, match=message):
+        call_command("profile", "build", *args)
+    assert not ProfileVersion.objects.exists()
+
+
+def test_check_config_command(tmp_path, capsys):
+    call_command("profile", "check-config", "src/convenor/profiles/reference/profile.yaml")
+    assert "is a valid profile configuration" in capsys.readouterr().out
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("suppression: {threshold: 4}\nmap: {grid_metres: 1000}\ntrend_quarters: 4\n")
+    with pytest.raises(CommandError, match="response_levels is missing"):
+        call_command("profile", "check-config", str(bad))
+
+
+# --- Public summary --------------------------------------------------------------------------
+
+
+def test_public_summary_is_sanitised_and_published_explicitly(client, login, profiles):
+    world = profiles.world
+    version = build(world.people["analyst"], profiles.profile)
+    summary = services.prepare_public_summary(world.people["analyst"], version)
+    assert not summary.is_published
+    figures = summary.figures
+    assert "agreements" not in figures["sections"]["area"]["figures"]
+    assert "outside_area" not in figures["sections"]["map"]["figures"]
+    assert figures["suppression_threshold"] == 4
+    # Anonymous visitors see nothing until it is published.
+    client.logout()
+    assert client.get(summary.get_absolute_url()).status_code == 404
+    with pytest.raises(PermissionDenied):
+        services.publish_public_summary(world.people["analyst"], summary)
+    services.publish_public_summary(world.people["partnership_administrator"], summary)
+    response = client.get(summary.get_absolute_url())
+    assert response.status_code == 200
+    assert b"Preston" in response.content
+    assert b"Shared ISA" not in response.content
+    assert client.get("/profiles/public/").content.count(summary.get_absolute_url().encode()) == 1
+    services.withdraw_public_summary(world.people["partnership_administrator"], summary)
+    assert client.get(summary.get_absolute_url()).status_code == 404
+    actions = set(AuditEntry.objects.values_list("action", flat=True))
+    assert {
+        "profile_public_summary_prepared",
+        "profile_public_summary_published",
+        "profile_public_summary_withdrawn",
+    } <= actions
+
+
+def test_a_published_summary_cannot_be_prepared_again(profiles):
+    world = profiles.world
+    version = build(world.people["analyst"], profiles.profile)
+    summary = services.prepare_public_summary(world.people["analyst"], version)
+    services.publish_public_summary(world.people["partnership_administrator"], summary)
+    with pytest.raises(ValidationError, match="withdraw it"):
+        services.prepare_public_summary(world.people["analyst"], version)
+    assert PublicSummary.objects.count() == 1
+
+
+# --- Comparison ------------------------------------------------------------------------------
+
+
+def test_compare_two_versions_side_by_side(client, login, profiles):
+    analyst = profiles.world.people["analyst"]
+    first = build(analyst, profiles.profile, "2025Q3")
+    second = build(analyst, profiles.profile, "2025Q4")
+    login(analyst)
+    response = client.get(f"/profiles/{profiles.profile.pk}/compare/", {"before": 1, "after": 2})
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Version 1 (2025Q3)" in text and "Version 2 (2025Q4)" in text
+    assert "Area: local authorities" in text
+    response = client.get(f"/profiles/{profiles.profile.pk}/compare/", {"before": 1, "after": 1})
+    assert "Choose two different versions" in response.content.decode()
+    assert first.number == 1 and second.number == 2
