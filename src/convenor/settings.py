@@ -230,6 +230,9 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "ENUM_NAME_OVERRIDES": {
         "GroupStatusEnum": "convenor.groups.models.OrganisedCrimeGroup.Status",
+        "DatasetKindEnum": "convenor.threat.models.Dataset.Kind",
+        "EntityKindEnum": "convenor.threat.models.Entity.Kind",
+        "LegalBasisEnum": "convenor.core.models.LegalBasis",
     },
 }
 
