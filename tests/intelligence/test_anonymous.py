@@ -13,7 +13,7 @@ import re
 import pytest
 from django.apps import apps
 from django.contrib.sessions.models import Session
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
 from django.db import models
 from django.test import Client
@@ -555,3 +555,55 @@ def test_closed_reports_take_no_more_information(world, intel):
     services.close_submission(world.people["analyst"], intel.own_submission, "Not SOC")
     with pytest.raises(Exception, match="closed"):
         services.reporter_adds(intel.own_submission, "more")
+
+
+def test_a_signed_in_member_of_staff_reports_on_the_integrity_line_without_a_trace(
+    client, world, channel
+):
+    """Staff often report from their work browser while signed in: the public pages neither read
+    nor refresh their session and write nothing that names them."""
+    verified_login(client, world.people["practitioner"])
+    session = Session.objects.get()
+    expires = session.expire_date
+    audit_before = AuditEntry.objects.count()
+    rows_before = {m: m._default_manager.count() for m in apps.get_models()}
+    page = client.get(f"/intelligence/report/{channel.slug}/")
+    assert "Sign out" not in page.content.decode()  # shown as to anyone: no staff menu
+    response = _report(client, channel, what="My manager takes payments from a contractor")
+    assert response.status_code == 200 and not response.cookies
+    session.refresh_from_db()
+    assert session.expire_date == expires and Session.objects.count() == 1
+    assert AuditEntry.objects.count() == audit_before
+    grown = {
+        m._meta.label for m in apps.get_models() if m._default_manager.count() != rows_before[m]
+    }
+    assert grown == {"intelligence.AnonymousSubmission", "intelligence.DailyLimit"}
+    # Their own session is untouched and still works.
+    assert client.get("/intelligence/").status_code == 200
+
+
+def test_the_conversation_goes_on_after_conversion_but_not_after_closing(client, world, intel):
+    analyst = world.people["analyst"]
+    services.convert_submission(
+        analyst,
+        intel.own_submission,
+        {
+            "title": "Converted",
+            "content": "OWNANON",
+            "intelligence_assessment": "C",
+            "handling_code": "P",
+            "classification": "official",
+            "legal_basis": "dpa_part3",
+            "review_date": timezone.localdate() + datetime.timedelta(days=30),
+        },
+    )
+    verified_login(client, analyst)
+    url = f"/intelligence/triage/{intel.own_submission.pk}/"
+    assert "Send reply" in client.get(url).content.decode()
+    client.post(url, {"action": "reply", "reply-reply": "Thank you, we are acting on it"})
+    assert services.conversation(intel.own_submission)[-1]["body"].startswith("Thank you")
+    submission = AnonymousSubmission.objects.get(pk=intel.own_submission.pk)
+    services.close_submission(analyst, submission, "Done")
+    assert "Send reply" not in client.get(url).content.decode()
+    with pytest.raises(ValidationError, match="closed"):
+        services.analyst_replies(analyst, submission, "x")

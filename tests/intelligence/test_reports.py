@@ -410,3 +410,70 @@ def test_api_disseminates_inside_agreements_only(world):
     assert response.json() == {"shared_with": [world.partner.slug], "not_shared": []}
     api.force_authenticate(world.people["board_member"])
     assert api.post(url, {"organisations": [world.partner.slug]}, format="json").status_code == 404
+
+
+def test_someone_in_two_organisations_chooses_which_holds_the_report(client, world):
+    person = world.people["practitioner"]
+    MembershipFactory(user=person, organisation=world.partner, role="practitioner")
+    verified_login(client, person)
+    response = client.post("/intelligence/new/", _form(organisation=str(world.outside.pk)))
+    assert "Choose one of your organisations" in response.content.decode()
+    assert not IntelligenceReport.objects.exists()
+    client.post("/intelligence/new/", _form(organisation=str(world.partner.pk)))
+    assert IntelligenceReport.objects.get().owner_organisation == world.partner
+    api = APIClient()
+    api.force_authenticate(person)
+    payload = {
+        "title": "Via API",
+        "content": "c",
+        "source_evaluation": "2",
+        "intelligence_assessment": "B",
+        "handling_code": "P",
+        "legal_basis": "cda_s115",
+        "review_date": (timezone.localdate() + datetime.timedelta(days=30)).isoformat(),
+    }
+    response = api.post(
+        "/api/v1/intelligence-reports/",
+        {**payload, "organisation": world.outside.slug},
+        format="json",
+    )
+    assert response.status_code == 400 and "organisation" in response.json()
+    response = api.post(
+        "/api/v1/intelligence-reports/", {**payload, "organisation": world.own.slug}, format="json"
+    )
+    assert response.status_code == 201, response.content
+    assert IntelligenceReport.objects.get(title="Via API").owner_organisation == world.own
+
+
+def test_an_author_who_leaves_the_organisation_loses_sight_of_its_reports(client, world, intel):
+    from convenor.core.models import Membership
+
+    author = world.people["practitioner"]
+    verified_login(client, author)
+    assert client.get(intel.own_report.get_absolute_url()).status_code == 200
+    Membership.objects.filter(user=author).update(
+        ended_on=timezone.localdate() - datetime.timedelta(days=1),
+        started_on=timezone.localdate() - datetime.timedelta(days=100),
+    )
+    client = Client()
+    verified_login(client, author)
+    assert client.get(intel.own_report.get_absolute_url()).status_code == 404
+
+
+def test_recipients_lose_sight_when_the_agreement_lapses(client, world, intel):
+    verified_login(client, world.people["partner_person"])
+    url = intel.shared_report.get_absolute_url()
+    assert client.get(url).status_code == 200
+    world.shared_agreement.starts_on = timezone.localdate() - datetime.timedelta(days=400)
+    world.shared_agreement.review_date = timezone.localdate() - datetime.timedelta(days=1)
+    world.shared_agreement.save()
+    assert client.get(url).status_code == 404
+    assert "Shared report" not in client.get("/intelligence/").content.decode()
+    renewed = AgreementFactory(partnership=world.shared, title="Renewed ISA")
+    renewed.parties.set([world.own, world.partner])
+    assert client.get(url).status_code == 200
+    # The originator never loses sight of its own report.
+    owner = Client()
+    verified_login(owner, world.people["analyst"])
+    renewed.parties.set([world.own])
+    assert owner.get(url).status_code == 200

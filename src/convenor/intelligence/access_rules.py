@@ -1,7 +1,8 @@
 """The access policy for intelligence: need to know.
 
 * Any member of staff of an organisation may submit a report.
-* A report is seen by its author, by the analysts of the organisation that owns it (its
+* A report is seen by its author (while still a member of the owning organisation), by the
+  analysts of the organisation that owns it (its
   intelligence managers), and by the analysts and practitioners of each organisation it was
   disseminated to. Nobody else: not board members, partnership administrators or auditors of
   those organisations (auditors see the audit chain), and not operators (superusers) either.
@@ -14,10 +15,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 
 from convenor.core.access import Action, Rule, Standing, rule_for
-from convenor.core.models import Role
+from convenor.core.models import InformationSharingAgreement, Role
 
 from .models import (
     Acknowledgement,
@@ -49,23 +50,35 @@ def originator_side(s: Standing, prefix: str = "") -> Q:
     """The author and the owning organisation's analysts."""
     if not s.authenticated:
         return Q(pk__in=[])
-    return Q(**{f"{prefix}author_id": s.user_id}) | Q(
-        **{f"{prefix}owner_organisation__in": manager_organisations(s)}
+    # The author only while still a member of the owning organisation.
+    return Q(
+        **{f"{prefix}author_id": s.user_id, f"{prefix}owner_organisation__in": s.organisations}
+    ) | Q(**{f"{prefix}owner_organisation__in": manager_organisations(s)})
+
+
+def current_grants(organisations: frozenset[int]) -> QuerySet:
+    """Dissemination grants to ``organisations`` that an information sharing agreement in force
+    today still covers: when the agreement between the owner and the recipient lapses, the
+    recipient stops seeing the report until it is renewed."""
+    covering = (
+        InformationSharingAgreement.objects.current()
+        .filter(parties=OuterRef("report__owner_organisation"))
+        .filter(parties=OuterRef("organisation"))
     )
+    return Dissemination.objects.filter(organisation__in=organisations).filter(Exists(covering))
 
 
 def report_q(s: Standing, prefix: str = "") -> Q:
     if not s.authenticated:
         return Q(pk__in=[])
-    shared = IntelligenceReport.objects.filter(
-        disseminations__organisation__in=receiving_organisations(s)
-    ).values("pk")
+    shared = current_grants(receiving_organisations(s)).values("report_id")
     return originator_side(s, prefix) | Q(**{f"{prefix}pk__in": shared})
 
 
 def is_originator(s: Standing, report: IntelligenceReport) -> bool:
     return s.authenticated and (
-        report.author_id == s.user_id or report.owner_organisation_id in manager_organisations(s)
+        (report.author_id == s.user_id and report.owner_organisation_id in s.organisations)
+        or report.owner_organisation_id in manager_organisations(s)
     )
 
 
@@ -151,21 +164,30 @@ class InformationRequestRule(Rule):
 
 @rule_for(ReportingChannel)
 class ReportingChannelRule(Rule):
-    """Public: anyone, signed in or not, may find an active channel to report through."""
+    """Public: anyone, signed in or not, may find an active channel to report through. The
+    receiving organisation's partnership administrators (and operators) set channels up in the
+    back office; its analysts also see its closed channels."""
 
     public = True
 
     def visible(self, s: Standing, queryset: QuerySet) -> QuerySet:
-        if s.authenticated and manager_organisations(s):
-            return queryset.filter(
-                Q(active=True) | Q(receiving_organisation__in=manager_organisations(s))
-            )
+        if s.superuser:
+            return queryset
+        own = manager_organisations(s) | s.organisations_with_role(Role.PARTNERSHIP_ADMINISTRATOR)
+        if s.authenticated and own:
+            return queryset.filter(Q(active=True) | Q(receiving_organisation__in=own))
         return queryset.filter(active=True)
 
     def can(self, s: Standing, action: Action, obj: Model | None) -> bool:
         if action == Action.VIEW:
             return obj is None or super().can(s, action, obj)
-        return False
+        if not s.authenticated or action == Action.DELETE:
+            return False
+        if obj is None:
+            return s.superuser or s.has_role(Role.PARTNERSHIP_ADMINISTRATOR)
+        return s.superuser or s.has_role(
+            Role.PARTNERSHIP_ADMINISTRATOR, obj.receiving_organisation_id
+        )
 
 
 @rule_for(AnonymousSubmission)

@@ -112,7 +112,7 @@ class ReportForm(ReportFieldsMixin, forms.ModelForm):
         }
         widgets = {"content": forms.Textarea, "handling_conditions": forms.Textarea}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, organisations=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["review_date"].initial = timezone.localdate() + datetime.timedelta(days=365)
         self.fields["content"].max_length = MAX_TEXT
@@ -135,6 +135,17 @@ class ReportForm(ReportFieldsMixin, forms.ModelForm):
                 help_text="Date of birth, company number, registration mark or postcode",
             )
         self._set_messages()
+        if organisations is not None and organisations.count() > 1:
+            self.fields["organisation"] = forms.ModelChoiceField(
+                label="Submitted for",
+                queryset=organisations,
+                help_text="The organisation that will hold the report",
+                error_messages={
+                    "required": "Choose the organisation that will hold the report",
+                    "invalid_choice": "Choose one of your organisations",
+                },
+            )
+            self.order_fields(["organisation"])
 
     def clean_review_date(self):
         value = self.cleaned_data["review_date"]
@@ -237,6 +248,21 @@ class DisseminateForm(forms.Form):
         if not cleaned.get("organisations") and not cleaned.get("partnerships"):
             raise forms.ValidationError("Choose at least one organisation or partnership")
         return cleaned
+
+
+class LinkSubjectForm(forms.Form):
+    entity = forms.RegexField(
+        label="Threat picture entity",
+        regex=r"^\s*[Ee]?\d{1,12}\s*$",
+        required=False,
+        max_length=20,
+        help_text="Its number, like E42. Leave empty to unlink.",
+        error_messages={"invalid": "Enter the number of the entity, like E42"},
+    )
+
+    def clean_entity(self) -> int | None:
+        value = (self.cleaned_data.get("entity") or "").strip().lstrip("Ee")
+        return int(value) if value else None
 
 
 class QuestionForm(forms.Form):

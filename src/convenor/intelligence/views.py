@@ -4,8 +4,10 @@ services; the anonymous channel's public pages keep no session, cookie or identi
 from __future__ import annotations
 
 import json
+from functools import wraps
 
 from django.contrib import messages
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -30,6 +32,7 @@ from .forms import (
     CloseForm,
     DisseminateForm,
     GradeForm,
+    LinkSubjectForm,
     QuestionForm,
     ReceiptForm,
     ReplyForm,
@@ -49,6 +52,7 @@ from .models import (
     IntelligenceReport,
     Reading,
     ReportingChannel,
+    Subject,
 )
 from .search import ReportQuery, search_reports
 
@@ -122,7 +126,8 @@ def report_list(request: HttpRequest) -> HttpResponse:
 def report_create(request: HttpRequest) -> HttpResponse:
     if not access.can(request.user, Action.CREATE, model=IntelligenceReport):
         raise PermissionDenied("Only members of staff of an organisation can submit intelligence")
-    form = ReportForm(_posted(request), request.FILES or None)
+    organisations = Organisation.objects.filter(pk__in=access.standing(request.user).organisations)
+    form = ReportForm(_posted(request), request.FILES or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
         try:
             report = services.submit_report(
@@ -130,6 +135,7 @@ def report_create(request: HttpRequest) -> HttpResponse:
                 form.cleaned_data,
                 subjects=form.subjects(),
                 uploads=_uploads(form),
+                organisation=form.cleaned_data.get("organisation"),
             )
         except ValidationError as problem:
             form.add_error(None, problem)
@@ -141,6 +147,20 @@ def report_create(request: HttpRequest) -> HttpResponse:
         "intelligence/report_form.html",
         {"form": form, "subject_rows": range(1, SUBJECT_ROWS + 1)},
     )
+
+
+def _subjects_with_entities(user, report: IntelligenceReport) -> list[Subject]:
+    """The subjects, each with ``entity`` set to its threat-picture entity when the reader may
+    see that entity (a link never reveals an entity the reader cannot see)."""
+    subjects = list(report.subjects.all())
+    entity_model = services.threat_entities()
+    linked = [s.entity_id for s in subjects if s.entity_id]
+    seen = {}
+    if entity_model is not None and linked:
+        seen = {e.pk: e for e in visible(user, entity_model.objects.filter(pk__in=linked))}
+    for subject in subjects:
+        subject.entity = seen.get(subject.entity_id)
+    return subjects
 
 
 @staff_page
@@ -163,7 +183,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "report": report,
             "threat_areas": threat_area_labels(report.threat_areas),
             "four_p": four_p_labels(report.four_p),
-            "subjects": report.subjects.all(),
+            "subjects": _subjects_with_entities(user, report),
+            "link_form": LinkSubjectForm() if originator and services.threat_entities() else None,
             "attachments": visible(user, report.attachments.all()),
             "versions": visible(user, report.sanitised_versions.all()),
             "original": original,
@@ -372,6 +393,30 @@ def report_sanitise(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"Sanitised version {version.reference} recorded")
             return redirect(version)
     return render(request, "intelligence/sanitise.html", {"form": form, "report": report})
+
+
+@staff_page
+@require_POST
+def report_subject_link(request: HttpRequest, pk: int, subject_pk: int) -> HttpResponse:
+    report = _report(request, pk)
+    subject = get_visible_or_404(request.user, Subject.objects.filter(report=report), pk=subject_pk)
+    if not access.can(request.user, Action.CHANGE, report):
+        raise PermissionDenied("Only the originator or an intelligence manager can link subjects")
+    form = LinkSubjectForm(request.POST)
+    if form.is_valid():
+        try:
+            services.link_subject(request.user, subject, form.cleaned_data["entity"])
+        except ValidationError as problem:
+            form.add_error(None, problem)
+        else:
+            messages.success(request, f"{subject} linked" if subject.entity_id else "Link removed")
+            return redirect(report)
+    return render(
+        request,
+        "intelligence/simple_form.html",
+        {"form": form, "report": report, "title": f"Link {subject} to the threat picture"},
+        status=400,
+    )
 
 
 @staff_page
@@ -597,8 +642,23 @@ def triage_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> Http
 # request (address, user agent, time finer than the day) is stored or logged by these views.
 
 
+class _NoSession:
+    """Stands in for the session on public pages. It has no ``accessed`` attribute, which tells
+    Django's session middleware to leave the response alone: a signed-in member of staff using
+    the integrity line from their work browser has their session neither read nor refreshed, so
+    nothing on the server ties the visit to them."""
+
+
 def public_page(view):
-    return never_cache(csrf_exempt(view))
+    @wraps(view)
+    def as_nobody(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        request.user = AnonymousUser()
+        request.session = _NoSession()
+        if hasattr(request, "_messages"):
+            del request._messages  # message storage would read the session
+        return view(request, *args, **kwargs)
+
+    return never_cache(csrf_exempt(as_nobody))
 
 
 def _cross_site(request: HttpRequest) -> bool:
