@@ -11,6 +11,8 @@ convenor monitoring-report BOARD --as USERNAME -o FILE.pdf   a board's monitorin
 convenor overdue-actions --as USERNAME [--board BOARD]       overdue board actions
 convenor import FILE      import a partner file into a dataset (progress bar; all or nothing)
 convenor link             link a partnership's datasets into entities (progress bar)
+convenor group-rankings --as USERNAME [--area CODE] [--threat-area CODE]   ranked groups (CSV)
+convenor scoring-model [--file PATH]   check the group scoring model; a worked example
 convenor <django command> any other Django management command (migrate, check, ...)
 """
 
