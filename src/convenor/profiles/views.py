@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -152,6 +152,20 @@ def version_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
             }
         )
     return render(request, "profiles/version_detail.html", context)
+
+
+@staff_page
+def version_status(request: HttpRequest, pk: int, number: int) -> JsonResponse:
+    """How far a build has gone, for the progress page's script."""
+    version = _version(request, pk, number)
+    return JsonResponse(
+        {
+            "status": version.status,
+            "progress": version.progress,
+            "stage": version.stage,
+            "finished": version.is_finished,
+        }
+    )
 
 
 @staff_page
