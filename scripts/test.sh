@@ -21,6 +21,17 @@ if ! command -v chromium >/dev/null 2>&1; then
   fi
 fi
 
+if ! command -v java >/dev/null 2>&1; then
+  echo "== installing Debian's Java runtime for the Spark linkage test"
+  if [ "$(id -u)" = 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends default-jre-headless >/dev/null
+  else
+    echo "java is missing and this user cannot install it: sudo apt-get install default-jre-headless" >&2
+    exit 1
+  fi
+fi
+
 echo "== tests on SQLite (with browser tests)"
 $BIN/pytest -p no:cacheprovider -q -m "not postgres" "$@"
 

@@ -7,6 +7,8 @@ convenor load-areas       load ONS local authorities, police force areas and reg
 convenor profile build    build a SOC local profile (--area CODE --period 2025Q4)
 convenor intelligence purge  destroy anonymous reports past their retention period
 convenor createsuperuser  create an operator account
+convenor import FILE      import a partner file into a dataset (progress bar; all or nothing)
+convenor link             link a partnership's datasets into entities (progress bar)
 convenor <django command> any other Django management command (migrate, check, ...)
 """
 
@@ -24,6 +26,8 @@ OPERATOR_COMMANDS = {
     "intelligence": "Intelligence: 'intelligence purge' destroys anonymous reports past retention",
     "createsuperuser": "Create an operator account",
     "migrate": "Bring the database schema up to date",
+    "import": "Import a partner file: 'import FILE --dataset ID --mapping M.yaml --user NAME'",
+    "link": "Link a partnership's datasets: 'link --partnership SLUG --user NAME'",
 }
 
 

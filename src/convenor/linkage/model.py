@@ -231,7 +231,7 @@ def fields_for(columns_with_values: set[str]) -> list[Field]:
     if "company_name" in columns_with_values:
         fields.append(_similar_text_field("company_name"))
     if "licence_number" in columns_with_values:
-        fields.append(_identifier_field("licence_number", exact_m=0.9, exact_u=0.00001, near=False))
+        fields.append(_identifier_field("licence_number", exact_m=0.9, exact_u=0.00001, near=True))
     if "address" in columns_with_values:
         fields.append(_similar_text_field("address"))
     return fields

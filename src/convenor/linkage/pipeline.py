@@ -24,6 +24,11 @@ from .normalise import (
 )
 
 logger = logging.getLogger(__name__)
+# A library never prints: without these, Python's last-resort handler writes Splink's warnings to
+# stderr when the application has configured no logging. Applications that do configure logging
+# still receive both loggers' records.
+logging.getLogger("splink").addHandler(logging.NullHandler())
+logger.addHandler(logging.NullHandler())
 
 Progress = Callable[[str, float], None]
 COMPARED_COLUMNS = tuple(
@@ -149,9 +154,10 @@ def spark_session_for(settings: LinkageSettings):
         SparkSession.builder.master(settings.spark_master)
         .appName("convenor-linkage")
         .config("spark.jars", similarity_jar_location())
-        .config("spark.sql.shuffle.partitions", "4")
-        .config("spark.default.parallelism", "4")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.default.parallelism", "2")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.adaptive.enabled", "true")
         .config("spark.driver.memory", os.environ.get("CONVENOR_SPARK_DRIVER_MEMORY", "2g"))
     )
@@ -170,7 +176,7 @@ def _spark_api(settings: LinkageSettings):
     from splink import SparkAPI
 
     session = settings.spark_session or spark_session_for(settings)
-    api = SparkAPI(spark_session=session, num_partitions_on_repartition=4)
+    api = SparkAPI(spark_session=session, num_partitions_on_repartition=2)
     return api, (lambda: None)
 
 

@@ -26,6 +26,7 @@ from typing import Any
 from django.urls import reverse
 
 from convenor.core import access
+from convenor.network import EDGE_KINDS
 
 from .models import Entity, Record, Relation
 
@@ -120,7 +121,8 @@ def build_network(user: Any, partnership=None, *, connected_only: bool = True) -
             if not node.id.startswith("entity:"):
                 extra_nodes[node.id] = node
         for edge in provided_edges:
-            edges.add(edge)
+            if edge.kind in EDGE_KINDS:
+                edges.add(edge)
 
     def known(node_id: str) -> bool:
         if node_id.startswith("entity:"):
@@ -145,3 +147,214 @@ def build_network(user: Any, partnership=None, *, connected_only: bool = True) -
     ]
     nodes += [n for nid, n in sorted(extra_nodes.items()) if not connected_only or nid in used]
     return Network(nodes=nodes, edges=sorted(edges, key=lambda e: (e.source, e.target, e.kind)))
+
+
+# --- Analysis, drawing and export ----------------------------------------------------------
+
+MAX_DRAWN_NODES = 250
+
+
+@dataclass
+class NetworkSummary:
+    """Components, degree, betweenness and communities of a network, keyed by node id."""
+
+    components: list[list[str]] = field(default_factory=list)
+    degree: dict[str, int] = field(default_factory=dict)
+    betweenness: dict[str, float] = field(default_factory=dict)
+    communities: list[list[str]] = field(default_factory=list)
+
+    def component_of(self) -> dict[str, int]:
+        return {node: i for i, members in enumerate(self.components) for node in members}
+
+    def community_of(self) -> dict[str, int]:
+        return {node: i for i, members in enumerate(self.communities) for node in members}
+
+    def most_central(self, network: Network, limit: int = 10) -> list[tuple[Node, int, float]]:
+        by_id = {n.id: n for n in network.nodes}
+        ranked = sorted(
+            by_id,
+            key=lambda n: (-self.betweenness.get(n, 0.0), -self.degree.get(n, 0), n),
+        )
+        return [
+            (by_id[n], self.degree.get(n, 0), round(self.betweenness.get(n, 0.0), 4))
+            for n in ranked[:limit]
+        ]
+
+
+def drawable(network: Network, summary: NetworkSummary, min_size: int = 4) -> Network:
+    """The part of the network worth drawing: linked groups of at least ``min_size`` nodes (a
+    person with the address and vehicle of one row is not yet a network), largest first, at most MAX_DRAWN_NODES."""
+    keep: set[str] = set()
+    for members in sorted(summary.components, key=len, reverse=True):
+        if len(members) < min_size or len(keep) + len(members) > MAX_DRAWN_NODES:
+            continue
+        keep.update(members)
+    return Network(
+        nodes=[n for n in network.nodes if n.id in keep],
+        edges=[e for e in network.edges if e.source in keep and e.target in keep],
+    )
+
+
+def _force_layout(ids: list[str], pairs: list[tuple[str, str]], size: float, rng) -> dict:
+    """Seeded Fruchterman–Reingold positions for one linked group inside a size x size box."""
+    import math
+
+    position = {i: [rng.uniform(0.2, 0.8) * size, rng.uniform(0.2, 0.8) * size] for i in ids}
+    if len(ids) == 1:
+        return {ids[0]: [size / 2, size / 2]}
+    k = 0.9 * size / math.sqrt(len(ids))
+    temperature = size / 5
+    for _ in range(80):
+        shift = {i: [0.0, 0.0] for i in ids}
+        for index, a in enumerate(ids):
+            ax, ay = position[a]
+            for b in ids[index + 1 :]:
+                dx, dy = ax - position[b][0], ay - position[b][1]
+                distance = max(math.hypot(dx, dy), 0.01)
+                force = k * k / distance
+                shift[a][0] += dx / distance * force
+                shift[a][1] += dy / distance * force
+                shift[b][0] -= dx / distance * force
+                shift[b][1] -= dy / distance * force
+        for a, b in pairs:
+            dx, dy = position[a][0] - position[b][0], position[a][1] - position[b][1]
+            distance = max(math.hypot(dx, dy), 0.01)
+            force = distance * distance / k
+            shift[a][0] -= dx / distance * force
+            shift[a][1] -= dy / distance * force
+            shift[b][0] += dx / distance * force
+            shift[b][1] += dy / distance * force
+        for i in ids:
+            dx, dy = shift[i]
+            length = max(math.hypot(dx, dy), 0.01)
+            step = min(length, temperature)
+            position[i][0] = min(size * 0.9, max(size * 0.1, position[i][0] + dx / length * step))
+            position[i][1] = min(size * 0.9, max(size * 0.1, position[i][1] + dy / length * step))
+        temperature *= 0.94
+    return position
+
+
+def layout(network: Network, width: int = 960, seed: int = 7) -> dict:
+    """Node positions for a server-drawn SVG, so the page needs no JavaScript: each linked
+    group laid out by a seeded force layout in its own box, boxes packed in rows, largest first.
+    The same network is drawn the same way every time."""
+    import math
+    import random
+
+    rng = random.Random(seed)
+    neighbours: dict[str, set[str]] = defaultdict(set)
+    for e in network.edges:
+        neighbours[e.source].add(e.target)
+        neighbours[e.target].add(e.source)
+    seen: set[str] = set()
+    groups: list[list[str]] = []
+    for node in network.nodes:
+        if node.id in seen:
+            continue
+        stack, members = [node.id], []
+        seen.add(node.id)
+        while stack:
+            current = stack.pop()
+            members.append(current)
+            for other in sorted(neighbours[current]):
+                if other not in seen:
+                    seen.add(other)
+                    stack.append(other)
+        groups.append(sorted(members))
+    groups.sort(key=lambda g: (-len(g), g[0]))
+    position: dict[str, tuple[float, float]] = {}
+    x = y = row_height = 0.0
+    for members in groups:
+        size = min(float(width), max(140.0, 70.0 * math.sqrt(len(members))))
+        if x + size > width:
+            x, y, row_height = 0.0, y + row_height, 0.0
+        member_set = set(members)
+        pairs = [
+            (e.source, e.target)
+            for e in network.edges
+            if e.source in member_set and e.target in member_set
+        ]
+        for node_id, (px, py) in _force_layout(members, pairs, size, rng).items():
+            position[node_id] = (round(x + px, 1), round(y + py, 1))
+        x += size
+        row_height = max(row_height, size)
+    height = int(y + row_height) or 100
+    nodes = [{"node": n, "x": position[n.id][0], "y": position[n.id][1]} for n in network.nodes]
+    edges = [
+        {
+            "edge": e,
+            "x1": position[e.source][0],
+            "y1": position[e.source][1],
+            "x2": position[e.target][0],
+            "y2": position[e.target][1],
+        }
+        for e in network.edges
+    ]
+    return {"width": width, "height": height, "nodes": nodes, "edges": edges}
+
+
+def as_data(network: Network, summary: NetworkSummary) -> dict:
+    """The network as plain data (the JSON export and the API)."""
+    component = summary.component_of()
+    community = summary.community_of()
+    return {
+        "nodes": [
+            {
+                "id": n.id,
+                "kind": n.kind,
+                "label": n.label,
+                "url": n.url,
+                "degree": summary.degree.get(n.id, 0),
+                "betweenness": summary.betweenness.get(n.id, 0.0),
+                "component": component.get(n.id),
+                "community": community.get(n.id),
+            }
+            for n in network.nodes
+        ],
+        "edges": [{"source": e.source, "target": e.target, "kind": e.kind} for e in network.edges],
+        "components": len(summary.components),
+        "communities": len(summary.communities),
+    }
+
+
+def analyse_network(network: Network, k: int = 64, seed: int = 42) -> NetworkSummary:
+    """Components, degree, approximate betweenness and Louvain communities of the network, by
+    :mod:`convenor.network` (networkx; seeded, so the same network gives the same answer)."""
+    import pandas as pd
+
+    from convenor.network import analyse, build_graph
+
+    if not network.nodes:
+        return NetworkSummary()
+    nodes = pd.DataFrame(
+        {
+            "node_id": [n.id for n in network.nodes],
+            "kind": [n.kind for n in network.nodes],
+            "label": [n.label for n in network.nodes],
+        }
+    )
+    edges = pd.DataFrame(
+        {
+            "source": [e.source for e in network.edges],
+            "target": [e.target for e in network.edges],
+            "kind": [e.kind for e in network.edges],
+        }
+    )
+    result = analyse(build_graph(edges, nodes), k=k, seed=seed)
+    table = result.nodes
+    components: dict[int, list[str]] = defaultdict(list)
+    communities: dict[int, list[str]] = defaultdict(list)
+    for node_id, component, community in zip(
+        table["node_id"], table["component_id"], table["community_id"], strict=True
+    ):
+        components[int(component)].append(str(node_id))
+        if community == community and community is not None:  # NaN when not computed
+            communities[int(community)].append(str(node_id))
+    return NetworkSummary(
+        components=[sorted(components[c]) for c in sorted(components)],
+        degree={str(n): int(d) for n, d in zip(table["node_id"], table["degree"], strict=True)},
+        betweenness={
+            str(n): float(b) for n, b in zip(table["node_id"], table["betweenness"], strict=True)
+        },
+        communities=[sorted(communities[c]) for c in sorted(communities)],
+    )

@@ -243,6 +243,10 @@ def run_import(pk: int, progress: Callable[[int, int], None] | None = None) -> D
         located, postcode_rejections = _resolve_postcodes(results, upload.column_mapping)
         rejections = sorted(rejections + postcode_rejections, key=lambda r: (r.row, r.column))
         checked(table.total)
+        if not results and not rejections:
+            return _finish_rejected(
+                upload, [], message="Nothing was imported: the file has no rows with data."
+            )
         if rejections:
             return _finish_rejected(upload, rejections)
         with transaction.atomic():
@@ -555,8 +559,6 @@ def current_decisions(partnership: Partnership) -> tuple[set[frozenset[str]], se
 
 
 def run_linkage(pk: int, progress: Callable[[str, float], None] | None = None) -> LinkageRun:
-    from convenor.linkage import Decisions, link_records
-
     run = LinkageRun.objects.select_related("partnership").get(pk=pk)
     if run.status != LinkageRun.Status.QUEUED:
         return run
@@ -572,6 +574,8 @@ def run_linkage(pk: int, progress: Callable[[str, float], None] | None = None) -
             progress(stage, fraction)
 
     try:
+        from convenor.linkage import Decisions, link_records
+
         frame = linkage_frame(run.partnership)
         confirmed, rejected = current_decisions(run.partnership)
         if len(frame) == 0:

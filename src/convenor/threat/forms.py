@@ -1,0 +1,183 @@
+"""Forms of the threat pages. Choices offered are always what the policy lets the user see."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+
+from convenor.core import access
+from convenor.core.models import (
+    InformationSharingAgreement,
+    LegalBasis,
+    Membership,
+    Organisation,
+    Partnership,
+    Role,
+    User,
+)
+
+from .importing import FIELDS
+from .models import Dataset, LinkDecision
+
+
+class DatasetForm(forms.ModelForm):
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(),
+        label="Holding organisation",
+        help_text="The organisation whose data this is. You must be one of its analysts.",
+        error_messages={"required": "Choose the organisation that holds the data"},
+    )
+    partnership = forms.ModelChoiceField(
+        queryset=Partnership.objects.none(),
+        error_messages={"required": "Choose the partnership it is shared with"},
+    )
+    agreement = forms.ModelChoiceField(
+        queryset=InformationSharingAgreement.objects.none(),
+        label="Information sharing agreement",
+        help_text="Only the agreement's parties see the records, and only while it is in force.",
+        error_messages={"required": "Choose the agreement the data is shared under"},
+    )
+    legal_basis = forms.ChoiceField(
+        choices=[("", "Choose a legal basis")] + list(LegalBasis.choices),
+        help_text="It must be one the agreement names.",
+        error_messages={"required": "Choose the legal basis for sharing"},
+    )
+    kind = forms.ChoiceField(
+        choices=[("", "Choose a kind")] + list(Dataset.Kind.choices),
+        label="What the dataset holds",
+        error_messages={"required": "Choose what the dataset holds"},
+    )
+    contact = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        label="Contact for partners",
+        help_text="Whom partners ask when a match is found in this dataset.",
+        error_messages={"required": "Choose the contact for partners"},
+    )
+
+    class Meta:
+        model = Dataset
+        fields = [
+            "title",
+            "organisation",
+            "partnership",
+            "agreement",
+            "legal_basis",
+            "kind",
+            "description",
+            "contact",
+            "extracted_on",
+        ]
+        labels = {"extracted_on": "Date the data was extracted"}
+        help_texts = {"extracted_on": "For example, 27/11/2026"}
+        error_messages = {"title": {"required": "Enter a title for the dataset"}}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        s = access.standing(user)
+        analyst_of = s.organisations_with_role(Role.ANALYST)
+        self.fields["organisation"].queryset = Organisation.objects.filter(pk__in=analyst_of)
+        self.fields["partnership"].queryset = access.visible(
+            user, Partnership.objects.filter(organisations__in=analyst_of).distinct()
+        )
+        self.fields["agreement"].queryset = access.visible(
+            user, InformationSharingAgreement.objects.current().filter(parties__in=analyst_of)
+        ).distinct()
+        self.fields["contact"].queryset = User.objects.filter(
+            pk__in=Membership.objects.filter(
+                access.current_memberships(), organisation__in=analyst_of
+            ).values("user_id"),
+            is_active=True,
+        )
+        self.fields["contact"].initial = user.pk
+        self.fields["description"].widget = forms.Textarea()
+
+    def clean_extracted_on(self):
+        value = self.cleaned_data.get("extracted_on")
+        if value and value > timezone.localdate():
+            raise forms.ValidationError("The extraction date must be today or in the past")
+        return value
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label="File",
+        help_text="CSV (UTF-8 or Windows-1252; comma, semicolon, tab or pipe) or Excel (XLSX). "
+        "The first row must name the columns.",
+        error_messages={"required": "Choose a CSV or XLSX file", "empty": "The file is empty"},
+    )
+    confirm = forms.BooleanField(
+        label="The dataset's legal basis and information sharing agreement cover this file",
+        error_messages={"required": "Confirm that the legal basis and agreement cover the file"},
+    )
+
+
+class MappingForm(forms.Form):
+    """One choice per Convenor field: which column of the file holds it (or none)."""
+
+    def __init__(self, *args, headers: list[str], initial_mapping: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", "Not in this file")] + [(h, h) for h in headers if h]
+        for field_name, label in FIELDS.items():
+            initial = initial_mapping.get(field_name, "")
+            self.fields[field_name] = forms.ChoiceField(
+                label=label,
+                choices=choices,
+                required=False,
+                initial=initial if initial in headers else "",
+            )
+
+    def mapping(self) -> dict[str, str]:
+        return {k: v for k, v in self.cleaned_data.items() if v}
+
+
+class LinkageForm(forms.Form):
+    partnership = forms.ModelChoiceField(
+        queryset=Partnership.objects.none(),
+        error_messages={"required": "Choose the partnership whose datasets to link"},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        analyst_of = access.standing(user).organisations_with_role(Role.ANALYST)
+        queryset = Partnership.objects.filter(organisations__in=analyst_of).distinct()
+        if user.is_superuser:
+            queryset = Partnership.objects.all()
+        self.fields["partnership"].queryset = queryset
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=LinkDecision.Decision.choices,
+        widget=forms.RadioSelect,
+        label="Are these the same?",
+        error_messages={"required": "Choose whether the records are the same"},
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea,
+        max_length=2000,
+        help_text="Say why: the next analyst, and every re-run of linking, will follow this.",
+        error_messages={"required": "Say why you decided this"},
+    )
+
+
+class MergeForm(forms.Form):
+    other = forms.IntegerField(
+        label="Number of the entity to merge into this one",
+        help_text="For example, 1234 for entity E1234",
+        min_value=1,
+        max_value=2**31 - 1,
+        error_messages={"required": "Enter the entity's number"},
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea, max_length=2000, error_messages={"required": "Say why"}
+    )
+
+
+class SplitForm(forms.Form):
+    record = forms.IntegerField(min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label="Why is this record not the same?",
+        widget=forms.Textarea,
+        max_length=2000,
+        error_messages={"required": "Say why"},
+    )
