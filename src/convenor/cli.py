@@ -28,6 +28,9 @@ OPERATOR_COMMANDS = {
     "migrate": "Bring the database schema up to date",
     "import": "Import a partner file: 'import FILE --dataset ID --mapping M.yaml --user NAME'",
     "link": "Link a partnership's datasets: 'link --partnership SLUG --user NAME'",
+    "group-rankings": "Organised crime groups ranked by score, as CSV (--as USER, audited)",
+    "scoring-model": "Check the organised crime group scoring model and show a worked example",
+    "load-taxonomy": "Reload threat areas and harm characteristics from reference YAML",
 }
 
 

@@ -227,6 +227,9 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "ENUM_NAME_OVERRIDES": {
+        "GroupStatusEnum": "convenor.groups.models.OrganisedCrimeGroup.Status",
+    },
 }
 
 LOGGING = {

@@ -192,3 +192,11 @@ def test_api_history_and_current_assessment(world, groups):
     group = api.get(f"/api/v1/groups/{groups.own.pk}/").json()
     assert group["current_assessment"]["band"] == "1"
     assert group["current_assessment"]["assessed_on"] == "2026-03-01"
+
+
+def test_the_form_starts_from_the_current_scores(client, world, groups):
+    verified_login(client, world.people["analyst"])
+    page = client.get(f"/groups/{groups.own.pk}/assessments/new/").content.decode()
+    assert 'id="id_likelihood_2" name="likelihood" type="radio" value="3" checked' in page
+    empty = client.get(f"/groups/{groups.own_private.pk}/assessments/new/").content.decode()
+    assert " checked" not in empty

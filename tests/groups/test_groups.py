@@ -270,7 +270,7 @@ def test_api_owner_cannot_be_changed_nor_a_member_moved(world, groups):
         {"group": groups.own.pk, "name": "Alex Rowe", "role": "principal"},
         format="json",
     )
-    assert member.status_code == 201
+    assert member.status_code == 201, member.content
     moved = api.patch(
         f"/api/v1/group-members/{member.json()['id']}/",
         {"group": groups.own_private.pk},

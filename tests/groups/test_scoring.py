@@ -213,3 +213,34 @@ def test_out_of_range_inputs_are_always_refused_never_scored(name, value):
         with pytest.raises(ScoringInputError) as problem:
             MODEL.score(values)
         assert problem.value.field == name
+
+
+yaml_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from(
+            ["version", "impact_scale", "impact_factors", "likelihood", "capability", "intent"]
+            + ["bands", "title"]
+        ),
+        yaml_values,
+    )
+)
+def test_any_garbled_configuration_is_refused_with_a_reason_never_a_crash(garbled):
+    config = copy.deepcopy(BASE)
+    config.update(garbled)
+    try:
+        model = ScoringModel.from_dict(config)
+    except ScoringModelError as problem:
+        assert str(problem)
+    else:
+        assert model.raw_max > 0 and model.bands[-1].min_score == 0
+        top = {name: scale.maximum for name, scale in model.input_scales.items()}
+        assert model.score(top).score == 100

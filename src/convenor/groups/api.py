@@ -16,6 +16,7 @@ from convenor.core.access import Action
 from convenor.core.api import PolicyViewSetMixin
 from convenor.core.api_policy import SlugRelatedField
 from convenor.core.models import Area, Organisation, Partnership, User
+from convenor.threat.models import Entity
 
 from . import services
 from .models import Assessment, GroupMember, HarmCharacteristic, OrganisedCrimeGroup, ThreatArea
@@ -135,14 +136,22 @@ class GroupSerializer(serializers.ModelSerializer):
 
 class GroupMemberSerializer(serializers.ModelSerializer):
     group = BoundedPrimaryKeyRelatedField(queryset=OrganisedCrimeGroup.objects.none())
+    entity = BoundedPrimaryKeyRelatedField(
+        queryset=Entity.objects.none(),
+        allow_null=True,
+        required=False,
+        help_text="The threat.Entity (person or business) this member is, if known; shown only "
+        "to those who may see that entity",
+    )
     notes = serializers.CharField(
         allow_blank=True, required=False, max_length=services.RATIONALE_MAX
     )
 
     class Meta:
         model = GroupMember
-        fields = ["id", "group", "name", "role", "notes", "added_at"]
+        fields = ["id", "group", "name", "role", "entity", "notes", "added_at"]
         read_only_fields = ["id", "added_at"]
+        validators = []  # the service refuses an entity already in the group, naming it
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -151,6 +160,17 @@ class GroupMemberSerializer(serializers.ModelSerializer):
             self.fields["group"].queryset = access.visible(
                 request.user, OrganisedCrimeGroup.objects.all()
             )
+            self.fields["entity"].queryset = access.visible(request.user, Entity.objects.all())
+
+    def to_representation(self, member):
+        data = super().to_representation(member)
+        request = self.context.get("request")
+        if member.entity_id and (
+            request is None
+            or not access.visible(request.user, Entity.objects.filter(pk=member.entity_id)).exists()
+        ):
+            data["entity"] = None  # never reveal an entity the reader may not see
+        return data
 
 
 class AssessmentSerializer(serializers.ModelSerializer):

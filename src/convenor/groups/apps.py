@@ -12,4 +12,7 @@ class GroupsConfig(AppConfig):
     ]
 
     def ready(self) -> None:
-        from . import access_rules  # noqa: F401  (registers the policy's rules)
+        from . import (
+            access_rules,  # noqa: F401  (registers the policy's rules)
+            network,  # noqa: F401  (adds "member of group" edges to the threat network)
+        )

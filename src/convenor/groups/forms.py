@@ -137,20 +137,53 @@ class GroupForm(_Labelled, forms.Form):
 
 
 class MemberForm(_Labelled, forms.ModelForm):
+    entity = forms.CharField(
+        label="Linked entity (optional)",
+        required=False,
+        max_length=24,
+        help_text="The person or business in the partnership's linked records, by its reference "
+        "on the network page, like E123",
+    )
+
     class Meta:
         model = GroupMember
         fields = ["name", "role", "notes"]
         widgets = {"role": forms.RadioSelect, "notes": forms.Textarea(attrs={"rows": 3})}
         labels = {"role": "Role in the group"}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
+        from convenor.threat.models import Entity
+
+        self.user = user
+        self.hidden_entity = None
+        current = self.instance.entity if self.instance.pk else None
+        if current is not None:
+            if access.visible(user, Entity.objects.filter(pk=current.pk)).exists():
+                self.initial.setdefault("entity", f"E{current.pk}")
+            else:
+                # Someone who cannot see the linked entity keeps the link they cannot see.
+                self.hidden_entity = current
         self.fields["role"].choices = GroupMember.MemberRole.choices
         self.fields["notes"].max_length = RATIONALE_MAX
         self._name_fields()
         self.fields["role"].error_messages["required"] = (
             "Choose the member's role: principal, significant or peripheral"
         )
+
+    def clean_entity(self):
+        from convenor.threat.models import Entity
+
+        raw = self.cleaned_data["entity"].strip().upper().removeprefix("E")
+        if not raw:
+            return self.hidden_entity
+        missing = "There is no entity with that reference that you may see"
+        if not raw.isdigit() or len(raw) > 18:
+            raise forms.ValidationError(f"{missing}: give a reference like E123")
+        entity = access.visible(self.user, Entity.objects.filter(pk=int(raw))).first()
+        if entity is None:
+            raise forms.ValidationError(missing)
+        return entity
 
 
 class AssessmentForm(_Labelled, forms.Form):

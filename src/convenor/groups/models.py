@@ -139,6 +139,14 @@ class GroupMember(models.Model):
         max_length=200, help_text="The member's name as the group record uses it"
     )
     role = models.CharField(max_length=16, choices=MemberRole.choices)
+    entity = models.ForeignKey(
+        "threat.Entity",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="group_memberships",
+        help_text="The person or business in the partnership's linked records, if known",
+    )
     notes = models.TextField(blank=True)
     added_at = models.DateTimeField(auto_now_add=True)
 
@@ -146,6 +154,13 @@ class GroupMember(models.Model):
 
     class Meta:
         ordering = ["group", "name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "entity"],
+                condition=Q(entity__isnull=False),
+                name="an_entity_is_a_member_of_a_group_once",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_role_display().lower()}, {self.group})"

@@ -1,6 +1,6 @@
 """Reference data of the groups app: threat areas and harm characteristics, from YAML.
 
-Loaded by the data migration and by ``convenor load-group-reference`` (after a partnership edits
+Loaded by the data migration and by ``convenor load-taxonomy`` (after a partnership edits
 the YAML); loading is idempotent: codes are kept, names and order refreshed, nothing deleted.
 """
 

@@ -203,8 +203,25 @@ def view_group(actor: User, group: OrganisedCrimeGroup, *, via: str = "page") ->
 # --- Members ---------------------------------------------------------------------------------
 
 
-def _check_member_fields(fields: dict[str, Any]) -> None:
+def _check_member_fields(
+    actor: User, group: OrganisedCrimeGroup, fields: dict[str, Any], member: GroupMember | None
+) -> None:
     errors = {}
+    entity = fields.get("entity")
+    unchanged = member is not None and entity is not None and entity.pk == member.entity_id
+    if entity is not None and not unchanged:
+        from convenor.threat.models import Entity
+
+        if not access.visible(actor, Entity.objects.filter(pk=entity.pk)).exists():
+            errors["entity"] = "There is no entity with that reference that you may see"
+        elif entity.kind not in (Entity.Kind.PERSON, Entity.Kind.BUSINESS):
+            errors["entity"] = "A member is a person or a business, not a vehicle or an address"
+        elif (
+            GroupMember.objects.filter(group=group, entity=entity)
+            .exclude(pk=member.pk if member else None)
+            .exists()
+        ):
+            errors["entity"] = f"{entity} is already a member of {group}"
     fields["name"] = (fields.get("name") or "").strip()
     if not fields["name"]:
         errors["name"] = "Enter the member's name"
@@ -221,7 +238,7 @@ def add_member(actor: User, group: OrganisedCrimeGroup, fields: dict[str, Any]) 
     if not access.can(actor, Action.CHANGE, group):
         raise PermissionDenied(CHANGE_REFUSED)
     fields = dict(fields)
-    _check_member_fields(fields)
+    _check_member_fields(actor, group, fields, None)
     member = GroupMember(group=group, **fields)
     member.full_clean()
     member.save()
@@ -229,7 +246,7 @@ def add_member(actor: User, group: OrganisedCrimeGroup, fields: dict[str, Any]) 
         "group_member_added",
         actor=actor,
         obj=group,
-        detail={"member": member.pk, "role": member.role},
+        detail={"member": member.pk, "role": member.role, "entity": member.entity_id},
     )
     return member
 
@@ -238,8 +255,14 @@ def add_member(actor: User, group: OrganisedCrimeGroup, fields: dict[str, Any]) 
 def change_member(actor: User, member: GroupMember, fields: dict[str, Any]) -> GroupMember:
     if not access.can(actor, Action.CHANGE, member):
         raise PermissionDenied(CHANGE_REFUSED)
-    merged = {"name": member.name, "role": member.role, "notes": member.notes, **fields}
-    _check_member_fields(merged)
+    merged = {
+        "name": member.name,
+        "role": member.role,
+        "notes": member.notes,
+        "entity": member.entity,
+        **fields,
+    }
+    _check_member_fields(actor, member.group, merged, member)
     before = member.role
     for key, value in merged.items():
         setattr(member, key, value)
@@ -249,7 +272,12 @@ def change_member(actor: User, member: GroupMember, fields: dict[str, Any]) -> G
         "group_member_changed",
         actor=actor,
         obj=member.group,
-        detail={"member": member.pk, "role_before": before, "role": member.role},
+        detail={
+            "member": member.pk,
+            "role_before": before,
+            "role": member.role,
+            "entity": member.entity_id,
+        },
     )
     return member
 

@@ -18,6 +18,7 @@ from convenor.core import access
 from convenor.core.access import Action, get_visible_or_404, visible
 from convenor.core.models import Area
 from convenor.core.views import PAGE_SIZE, _csv_safe, _Echo, staff_page
+from convenor.threat.models import Entity
 
 from . import services
 from .forms import AssessmentForm, GroupForm, MemberForm
@@ -89,10 +90,16 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
     group = _group_or_404(request, pk)
     services.view_group(request.user, group)
     members = sorted(
-        visible(request.user, group.members.all()),
+        visible(request.user, group.members.select_related("entity")),
         key=lambda m: (GroupMember.ROLE_ORDER[m.role], m.name.lower()),
     )
     assessments = visible(request.user, group.assessments.select_related("assessed_by"))
+    linked = [m.entity_id for m in members if m.entity_id]
+    seen_entities = set(
+        visible(request.user, Entity.objects.filter(pk__in=linked)).values_list("pk", flat=True)
+    )
+    for member in members:
+        member.visible_entity = member.entity if member.entity_id in seen_entities else None
     return render(
         request,
         "groups/group_detail.html",
@@ -167,7 +174,7 @@ def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     group = _group_or_404(request, pk)
     _require_change(request, group)
-    form = MemberForm(request.POST or None)
+    form = MemberForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             member = services.add_member(request.user, group, form.cleaned_data)
@@ -187,7 +194,7 @@ def member_edit(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
     group = _group_or_404(request, pk)
     member = get_visible_or_404(request.user, group.members.all(), pk=member_pk)
     _require_change(request, group)
-    form = MemberForm(request.POST or None, instance=member)
+    form = MemberForm(request.POST or None, instance=member, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.change_member(request.user, member, form.cleaned_data)
@@ -221,7 +228,11 @@ def assessment_create(request: HttpRequest, pk: int) -> HttpResponse:
     group = _group_or_404(request, pk)
     _require_change(request, group)
     model = services.scoring_model()
-    form = AssessmentForm(request.POST or None, model=model)
+    current = group.current_assessment()
+    # Start from the current scores when they came from the same model: the analyst changes
+    # what has changed. The rationale and date are always new.
+    initial = dict(current.inputs) if current and current.model_version == model.version else {}
+    form = AssessmentForm(request.POST or None, model=model, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             assessment = services.record_assessment(
@@ -242,7 +253,7 @@ def assessment_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "groups/assessment_form.html",
-        {"form": form, "group": group, "model": model, "current": group.current_assessment()},
+        {"form": form, "group": group, "model": model, "current": current},
     )
 
 
