@@ -235,7 +235,34 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # The anonymous reporting channel leaves no trace in request or access logs (ADR 0032).
+    "filters": {
+        "anonymous_channel": {"()": "convenor.intelligence.log_filters.DropAnonymousChannel"}
+    },
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "django.server": {
+            "level": "INFO",
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+        },
+    },
+    "loggers": {
+        "django.request": {"filters": ["anonymous_channel"]},
+        "django.server": {
+            "handlers": ["django.server"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["anonymous_channel"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("CONVENOR_LOG_LEVEL", "WARNING")},
 }
 
@@ -244,6 +271,15 @@ CONVENOR_BACKGROUND_TASKS = env_flag("CONVENOR_BACKGROUND_TASKS", default=not TE
 CONVENOR_IMPORT_MAX_BYTES = int(os.environ.get("CONVENOR_IMPORT_MAX_BYTES", 50 * 1024 * 1024))
 CONVENOR_IMPORT_MAX_ROWS = int(os.environ.get("CONVENOR_IMPORT_MAX_ROWS", "1000000"))
 CONVENOR_IMPORT_MAX_CELL = int(os.environ.get("CONVENOR_IMPORT_MAX_CELL", "1000"))
+# Intelligence: limits of the anonymous channel (global daily counters; no identifier is kept)
+# and of attachments. The encryption key is read from CONVENOR_INTELLIGENCE_KEY when used.
+CONVENOR_ANONYMOUS_SUBMISSIONS_PER_DAY = int(
+    os.environ.get("CONVENOR_ANONYMOUS_SUBMISSIONS_PER_DAY", "500")
+)
+CONVENOR_RECEIPT_FAILURES_PER_DAY = int(os.environ.get("CONVENOR_RECEIPT_FAILURES_PER_DAY", "200"))
+CONVENOR_ATTACHMENT_MAX_BYTES = int(
+    os.environ.get("CONVENOR_ATTACHMENT_MAX_BYTES", str(5 * 1024 * 1024))
+)
 
 # Security classification Convenor handles (and says so on every page).
 CONVENOR_CLASSIFICATION_NOTICE = "OFFICIAL and OFFICIAL-SENSITIVE information only"

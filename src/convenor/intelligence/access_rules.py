@@ -1,7 +1,8 @@
 """The access policy for intelligence: need to know.
 
 * Any member of staff of an organisation may submit a report.
-* A report is seen by its author, by the analysts of the organisation that owns it (its
+* A report is seen by its author (while still a member of the owning organisation), by the
+  analysts of the organisation that owns it (its
   intelligence managers), and by the analysts and practitioners of each organisation it was
   disseminated to. Nobody else: not board members, partnership administrators or auditors of
   those organisations (auditors see the audit chain), and not operators (superusers) either.
@@ -49,9 +50,10 @@ def originator_side(s: Standing, prefix: str = "") -> Q:
     """The author and the owning organisation's analysts."""
     if not s.authenticated:
         return Q(pk__in=[])
-    return Q(**{f"{prefix}author_id": s.user_id}) | Q(
-        **{f"{prefix}owner_organisation__in": manager_organisations(s)}
-    )
+    # The author only while still a member of the owning organisation.
+    return Q(
+        **{f"{prefix}author_id": s.user_id, f"{prefix}owner_organisation__in": s.organisations}
+    ) | Q(**{f"{prefix}owner_organisation__in": manager_organisations(s)})
 
 
 def report_q(s: Standing, prefix: str = "") -> Q:
@@ -65,7 +67,8 @@ def report_q(s: Standing, prefix: str = "") -> Q:
 
 def is_originator(s: Standing, report: IntelligenceReport) -> bool:
     return s.authenticated and (
-        report.author_id == s.user_id or report.owner_organisation_id in manager_organisations(s)
+        (report.author_id == s.user_id and report.owner_organisation_id in s.organisations)
+        or report.owner_organisation_id in manager_organisations(s)
     )
 
 
@@ -151,21 +154,30 @@ class InformationRequestRule(Rule):
 
 @rule_for(ReportingChannel)
 class ReportingChannelRule(Rule):
-    """Public: anyone, signed in or not, may find an active channel to report through."""
+    """Public: anyone, signed in or not, may find an active channel to report through. The
+    receiving organisation's partnership administrators (and operators) set channels up in the
+    back office; its analysts also see its closed channels."""
 
     public = True
 
     def visible(self, s: Standing, queryset: QuerySet) -> QuerySet:
-        if s.authenticated and manager_organisations(s):
-            return queryset.filter(
-                Q(active=True) | Q(receiving_organisation__in=manager_organisations(s))
-            )
+        if s.superuser:
+            return queryset
+        own = manager_organisations(s) | s.organisations_with_role(Role.PARTNERSHIP_ADMINISTRATOR)
+        if s.authenticated and own:
+            return queryset.filter(Q(active=True) | Q(receiving_organisation__in=own))
         return queryset.filter(active=True)
 
     def can(self, s: Standing, action: Action, obj: Model | None) -> bool:
         if action == Action.VIEW:
             return obj is None or super().can(s, action, obj)
-        return False
+        if not s.authenticated or action == Action.DELETE:
+            return False
+        if obj is None:
+            return s.superuser or s.has_role(Role.PARTNERSHIP_ADMINISTRATOR)
+        return s.superuser or s.has_role(
+            Role.PARTNERSHIP_ADMINISTRATOR, obj.receiving_organisation_id
+        )
 
 
 @rule_for(AnonymousSubmission)

@@ -96,6 +96,13 @@ class ReportSerializer(serializers.ModelSerializer):
     subjects = SubjectSerializer(many=True, required=False, max_length=50)
     attachments = AttachmentSerializer(many=True, read_only=True)
     sanitised_from = serializers.PrimaryKeyRelatedField(read_only=True)
+    organisation = SlugRelatedField(
+        slug_field="slug",
+        queryset=Organisation.objects.none(),
+        write_only=True,
+        required=False,
+        help_text="For someone in several organisations: which one holds the report",
+    )
 
     class Meta:
         model = IntelligenceReport
@@ -119,6 +126,7 @@ class ReportSerializer(serializers.ModelSerializer):
             "legal_basis",
             "review_date",
             "owner_organisation",
+            "organisation",
             "sanitised_from",
             "subjects",
             "attachments",
@@ -129,6 +137,14 @@ class ReportSerializer(serializers.ModelSerializer):
             "location": {"max_length": 300},
             "postcode": {"max_length": 10},
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["organisation"].queryset = Organisation.objects.filter(
+                pk__in=access.standing(request.user).organisations
+            )
 
     def validate(self, attrs):
         if (
@@ -232,9 +248,10 @@ class IntelligenceReportViewSet(
     def perform_create(self, serializer):
         fields = dict(serializer.validated_data)
         subjects = [dict(s) for s in fields.pop("subjects", [])]
+        organisation = fields.pop("organisation", None)
         try:
             serializer.instance = services.submit_report(
-                self.request.user, fields, subjects=subjects
+                self.request.user, fields, subjects=subjects, organisation=organisation
             )
         except DjangoPermissionDenied as refused:
             raise PermissionDenied(str(refused)) from refused
@@ -249,8 +266,9 @@ class IntelligenceReportViewSet(
     )
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, pk=None):
-        """Acknowledge a handling code C report's conditions (needed before its content)."""
-        report = self.get_object()
+        """Acknowledge a handling code C report's conditions (needed before its content).
+        Any recipient may: it changes nothing of the report, so it needs only sight of it."""
+        report = access.get_visible_or_404(request.user, self.base_queryset, pk=pk)
         acknowledgement = services.acknowledge_conditions(request.user, report)
         return Response({"acknowledged_at": acknowledgement.acknowledged_at})
 

@@ -13,4 +13,7 @@ class IntelligenceConfig(AppConfig):
     ]
 
     def ready(self) -> None:
-        from . import access_rules  # noqa: F401  (registers the policy's rules)
+        from . import (
+            access_rules,  # noqa: F401  (registers the policy's rules)
+            admin,  # noqa: F401  (the back office does not autodiscover)
+        )

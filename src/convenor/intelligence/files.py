@@ -111,11 +111,13 @@ def _strip_pdf(data: bytes) -> bytes:
             raise ValidationError({"attachment": "PDFs with embedded files cannot be accepted"})
         writer = PdfWriter()
         for page in reader.pages:
-            writer.add_page(page)
-        # No /Info dictionary and no XMP metadata stream in the copy.
-        writer._info = None  # noqa: SLF001  (pypdf keeps the Info object here)
-        if NameObject("/Metadata") in writer._root_object:  # noqa: SLF001
-            del writer._root_object[NameObject("/Metadata")]  # noqa: SLF001
+            added = writer.add_page(page)
+            for key in ("/Metadata", "/PieceInfo"):  # per-page XMP and private data
+                if NameObject(key) in added:
+                    del added[NameObject(key)]
+        # No document information dictionary (/Info) and no XMP metadata stream in the copy.
+        writer.metadata = None
+        writer.xmp_metadata = None
         out = io.BytesIO()
         writer.write(out)
         return out.getvalue()

@@ -31,11 +31,17 @@ def _blank(choices, label="Choose"):
 class ReportFieldsMixin:
     def _set_messages(self) -> None:
         for name, field in self.fields.items():
-            label = (field.label or name).lower()
-            field.error_messages.setdefault("required", f"Enter the {label}")
-            if isinstance(field, forms.ChoiceField):
+            label = (field.label or name).replace(" (optional)", "").lower()
+            field.error_messages["required"] = f"Enter the {label}"
+            if isinstance(field, forms.MultipleChoiceField):
+                field.error_messages["invalid_choice"] = f"Choose {label} from the list"
+            elif isinstance(field, forms.ChoiceField):
                 field.error_messages["required"] = f"Choose the {label}"
                 field.error_messages["invalid_choice"] = f"Choose a {label} from the list"
+            if getattr(field, "max_length", None):
+                field.error_messages["max_length"] = (
+                    f"The {label} must be {field.max_length} characters or fewer"
+                )
             if isinstance(field, forms.DateField):
                 field.error_messages["invalid"] = f"Enter the {label} as a date, like 2026-03-31"
 
@@ -106,7 +112,7 @@ class ReportForm(ReportFieldsMixin, forms.ModelForm):
         }
         widgets = {"content": forms.Textarea, "handling_conditions": forms.Textarea}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, organisations=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["review_date"].initial = timezone.localdate() + datetime.timedelta(days=365)
         self.fields["content"].max_length = MAX_TEXT
@@ -129,6 +135,17 @@ class ReportForm(ReportFieldsMixin, forms.ModelForm):
                 help_text="Date of birth, company number, registration mark or postcode",
             )
         self._set_messages()
+        if organisations is not None and organisations.count() > 1:
+            self.fields["organisation"] = forms.ModelChoiceField(
+                label="Submitted for",
+                queryset=organisations,
+                help_text="The organisation that will hold the report",
+                error_messages={
+                    "required": "Choose the organisation that will hold the report",
+                    "invalid_choice": "Choose one of your organisations",
+                },
+            )
+            self.order_fields(["organisation"])
 
     def clean_review_date(self):
         value = self.cleaned_data["review_date"]

@@ -497,6 +497,8 @@ def read_submission(actor: User, submission: AnonymousSubmission) -> dict[str, A
 @transaction.atomic
 def analyst_replies(actor: User, submission: AnonymousSubmission, text: str) -> AnonymousMessage:
     _triage(actor, submission)
+    if submission.status == AnonymousSubmission.Status.CLOSED:
+        raise ValidationError({"reply": "This report is closed: the reporter cannot reply"})
     text = (text or "").strip()
     if not text:
         raise ValidationError({"reply": "Enter your reply to the reporter"})

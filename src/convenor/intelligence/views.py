@@ -4,8 +4,10 @@ services; the anonymous channel's public pages keep no session, cookie or identi
 from __future__ import annotations
 
 import json
+from functools import wraps
 
 from django.contrib import messages
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -51,6 +53,12 @@ from .models import (
     ReportingChannel,
 )
 from .search import ReportQuery, search_reports
+
+
+def _posted(request: HttpRequest):
+    """The posted form data, or None for a GET: an empty post is still a post (and is told
+    what is missing), unlike ``request.POST or None``."""
+    return request.POST if request.method == "POST" else None
 
 
 def _uploads(form) -> list[tuple[str, bytes]]:
@@ -116,7 +124,8 @@ def report_list(request: HttpRequest) -> HttpResponse:
 def report_create(request: HttpRequest) -> HttpResponse:
     if not access.can(request.user, Action.CREATE, model=IntelligenceReport):
         raise PermissionDenied("Only members of staff of an organisation can submit intelligence")
-    form = ReportForm(request.POST or None, request.FILES or None)
+    organisations = Organisation.objects.filter(pk__in=access.standing(request.user).organisations)
+    form = ReportForm(_posted(request), request.FILES or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
         try:
             report = services.submit_report(
@@ -124,6 +133,7 @@ def report_create(request: HttpRequest) -> HttpResponse:
                 form.cleaned_data,
                 subjects=form.subjects(),
                 uploads=_uploads(form),
+                organisation=form.cleaned_data.get("organisation"),
             )
         except ValidationError as problem:
             form.add_error(None, problem)
@@ -315,9 +325,7 @@ def report_disseminate(request: HttpRequest, pk: int) -> HttpResponse:
     partnerships = visible(request.user, Partnership.objects.all()).filter(
         organisations=report.owner_organisation
     )
-    form = DisseminateForm(
-        request.POST or None, organisations=organisations, partnerships=partnerships
-    )
+    form = DisseminateForm(_posted(request), organisations=organisations, partnerships=partnerships)
     if request.method == "POST" and form.is_valid():
         try:
             result = services.disseminate(
@@ -354,7 +362,7 @@ def report_sanitise(request: HttpRequest, pk: int) -> HttpResponse:
         "handling_code": report.handling_code,
         "handling_conditions": report.handling_conditions,
     }
-    form = SanitiseForm(request.POST or None, initial=initial)
+    form = SanitiseForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         keep = data.pop("keep_subjects")
@@ -593,8 +601,23 @@ def triage_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> Http
 # request (address, user agent, time finer than the day) is stored or logged by these views.
 
 
+class _NoSession:
+    """Stands in for the session on public pages. It has no ``accessed`` attribute, which tells
+    Django's session middleware to leave the response alone: a signed-in member of staff using
+    the integrity line from their work browser has their session neither read nor refreshed, so
+    nothing on the server ties the visit to them."""
+
+
 def public_page(view):
-    return never_cache(csrf_exempt(view))
+    @wraps(view)
+    def as_nobody(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        request.user = AnonymousUser()
+        request.session = _NoSession()
+        if hasattr(request, "_messages"):
+            del request._messages  # message storage would read the session
+        return view(request, *args, **kwargs)
+
+    return never_cache(csrf_exempt(as_nobody))
 
 
 def _cross_site(request: HttpRequest) -> bool:
@@ -626,7 +649,7 @@ def anonymous_form(request: HttpRequest, slug: str) -> HttpResponse:
         request.user, ReportingChannel.objects.filter(active=True), slug=slug
     )
     purpose = f"report:{channel.slug}"
-    form = AnonymousReportForm(request.POST or None, request.FILES or None)
+    form = AnonymousReportForm(_posted(request), request.FILES or None)
     status = 200
     if request.method == "POST":
         if _cross_site(request) or not token_valid(request.POST.get("form_token", ""), purpose):
@@ -658,7 +681,7 @@ def anonymous_form(request: HttpRequest, slug: str) -> HttpResponse:
 def anonymous_follow_up(request: HttpRequest) -> HttpResponse:
     """Return with a receipt code: read the analyst's replies and add information. The code
     travels only in the body of posts, never in an address."""
-    form = ReceiptForm(request.POST or None)
+    form = ReceiptForm(_posted(request))
     context = {"form": form, "token": form_token("follow-up")}
     if request.method == "GET":
         return render(request, "intelligence/anonymous_follow_up.html", context)
@@ -676,7 +699,7 @@ def anonymous_follow_up(request: HttpRequest) -> HttpResponse:
             "code", "We cannot find a report with that receipt code. Check it and try again"
         )
         return render(request, "intelligence/anonymous_follow_up.html", context, status=400)
-    message_form = ReporterMessageForm(request.POST or None, request.FILES or None, prefix="add")
+    message_form = ReporterMessageForm(_posted(request), request.FILES or None, prefix="add")
     status = 200
     if request.POST.get("action") == "add":
         if message_form.is_valid():
