@@ -9,6 +9,8 @@ convenor intelligence purge  destroy anonymous reports past their retention peri
 convenor createsuperuser  create an operator account
 convenor import FILE      import a partner file into a dataset (progress bar; all or nothing)
 convenor link             link a partnership's datasets into entities (progress bar)
+convenor monitoring-report BOARD --as USERNAME -o FILE.pdf   a board's monitoring report (PDF)
+convenor overdue-actions --as USERNAME [--board BOARD]       overdue board actions
 convenor <django command> any other Django management command (migrate, check, ...)
 """
 
@@ -31,6 +33,8 @@ OPERATOR_COMMANDS = {
     "group-rankings": "Organised crime groups ranked by score, as CSV (--as USER, audited)",
     "scoring-model": "Check the organised crime group scoring model and show a worked example",
     "load-taxonomy": "Reload threat areas and harm characteristics from reference YAML",
+    "monitoring-report": "Governance: a board's monitoring report as a PDF",
+    "overdue-actions": "Governance: open board actions past their due date",
 }
 
 

@@ -74,6 +74,7 @@ CONVENOR_APPS = [
     "convenor.intelligence",
     "convenor.reports",
     "convenor.profiles",
+    "convenor.governance",
 ]
 INSTALLED_APPS += CONVENOR_APPS
 

@@ -1,0 +1,132 @@
+"""The board landscape (seed 004: streamline groups and boards, align them with national
+priorities): who sits on which board, where boards overlap in areas, remit and membership, and
+which national priorities no board covers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import combinations
+
+from convenor.core import access
+from convenor.core.models import Area, Partnership, User
+
+from . import reference
+from .models import Board, BoardMember
+
+# Two boards are suggested for merging when they cover the same ground, serve overlapping
+# priorities and share at least this share of the smaller board's organisations.
+MERGE_MEMBERSHIP_SHARE = 0.5
+
+
+def local_authorities(area: Area) -> frozenset[str]:
+    """The lower-tier local authority codes an area covers (itself for a lower tier)."""
+    if area.kind == Area.Kind.LOWER_TIER:
+        return frozenset({area.code})
+    if area.kind == Area.Kind.UPPER_TIER:
+        return frozenset(area.children.values_list("code", flat=True)) or frozenset({area.code})
+    if area.kind == Area.Kind.POLICE_FORCE:
+        return frozenset(area.local_authorities.values_list("code", flat=True)) or frozenset(
+            {area.code}
+        )
+    codes: set[str] = set()
+    for force in area.children.all():
+        codes |= local_authorities(force)
+    return frozenset(codes) or frozenset({area.code})
+
+
+@dataclass
+class Overlap:
+    first: Board
+    second: Board
+    shared_areas: list[str]  # lower-tier local authority codes
+    shared_priorities: list[str]
+    shared_threat_areas: list[str]
+    shared_people: list[User]
+    shared_organisations: list[str]
+    membership_share: float
+
+    @property
+    def merge_candidate(self) -> bool:
+        return bool(
+            self.shared_areas
+            and (self.shared_priorities or self.shared_threat_areas)
+            and self.membership_share >= MERGE_MEMBERSHIP_SHARE
+        )
+
+
+@dataclass
+class Landscape:
+    boards: list[Board]
+    seats: dict[int, list[BoardMember]]  # person id -> seats
+    people: list[User]
+    overlaps: list[Overlap]
+    coverage: list[tuple[reference.Term, list[Board]]]
+
+    @property
+    def uncovered(self) -> list[reference.Term]:
+        return [term for term, boards in self.coverage if not boards]
+
+    def people_on_several(self) -> list[tuple[User, list[BoardMember]]]:
+        return [(p, self.seats[p.pk]) for p in self.people if len(self.seats[p.pk]) > 1]
+
+
+def build_landscape(
+    user: User, area: Area | None = None, partnership: Partnership | None = None
+) -> Landscape:
+    """The boards the user may see (of one partnership, if given; covering ``area``, if given)."""
+    boards_qs = access.visible(user, Board.objects.all())
+    if partnership is not None:
+        boards_qs = boards_qs.filter(partnership=partnership)
+    boards = list(boards_qs.prefetch_related("areas").order_by("name"))
+    footprint = {
+        b.pk: frozenset().union(*(local_authorities(a) for a in b.areas.all())) for b in boards
+    }
+    if area is not None:
+        wanted = local_authorities(area)
+        boards = [b for b in boards if footprint[b.pk] & wanted]
+    members = list(
+        access.visible(
+            user,
+            BoardMember.objects.filter(board__in=boards).filter(
+                pk__in=[m.pk for b in boards for m in b.current_members()]
+            ),
+        ).select_related("person", "organisation", "board")
+    )
+    seats: dict[int, list[BoardMember]] = {}
+    for member in members:
+        seats.setdefault(member.person_id, []).append(member)
+    people = sorted({m.person for m in members}, key=lambda p: (p.last_name, p.first_name))
+    by_board: dict[int, list[BoardMember]] = {}
+    for member in members:
+        by_board.setdefault(member.board_id, []).append(member)
+    overlaps = []
+    for first, second in combinations(boards, 2):
+        areas = sorted(footprint[first.pk] & footprint[second.pk])
+        people_first = {m.person_id for m in by_board.get(first.pk, [])}
+        people_second = {m.person_id for m in by_board.get(second.pk, [])}
+        orgs_first = {m.organisation.name for m in by_board.get(first.pk, [])}
+        orgs_second = {m.organisation.name for m in by_board.get(second.pk, [])}
+        shared_orgs = sorted(orgs_first & orgs_second)
+        smaller = min(len(orgs_first), len(orgs_second)) or 1
+        priorities = [p for p in first.priorities if p in second.priorities]
+        threats = [t for t in first.threat_areas if t in second.threat_areas]
+        shared_people = [p for p in people if p.pk in people_first & people_second]
+        if areas or shared_people or shared_orgs:
+            overlaps.append(
+                Overlap(
+                    first,
+                    second,
+                    areas,
+                    reference.labels(reference.national_priorities(), priorities),
+                    reference.labels(reference.threat_areas(), threats),
+                    shared_people,
+                    shared_orgs,
+                    len(shared_orgs) / smaller,
+                )
+            )
+    overlaps.sort(key=lambda o: (not o.merge_candidate, -o.membership_share, o.first.name))
+    coverage = [
+        (term, [b for b in boards if term.code in b.priorities])
+        for term in reference.national_priorities()
+    ]
+    return Landscape(boards, seats, people, overlaps, coverage)
