@@ -160,6 +160,32 @@ def _postcode_field() -> Field:
     )
 
 
+def _postcode_and_address_field() -> Field:
+    postcode, address = "postcode", "address"
+    return Field(
+        name="address",
+        columns=(postcode, address),
+        levels=(
+            Level(
+                "same postcode and address line",
+                cll.And(cll.ExactMatchLevel(postcode), cll.JaroWinklerLevel(address, 0.9)),
+                0.5,
+                0.0002,
+            ),
+            Level("same postcode", cll.ExactMatchLevel(postcode), 0.25, 0.0008),
+            Level(
+                "same address line, other postcode",
+                cll.JaroWinklerLevel(address, 0.95),
+                0.03,
+                0.002,
+            ),
+            Level("same postcode sector", cll.ExactMatchLevel("postcode_sector"), 0.06, 0.002),
+            Level("same postcode district", cll.ExactMatchLevel("postcode_district"), 0.04, 0.02),
+            Level("addresses differ", None, 0.12, 0.975),
+        ),
+    )
+
+
 def _identifier_field(
     column: str, *, exact_m: float, exact_u: float, near: bool, near_u: float = 0.0002
 ) -> Field:
@@ -216,7 +242,11 @@ def fields_for(columns_with_values: set[str]) -> list[Field]:
         fields.append(_name_field())
     if "date_of_birth" in columns_with_values:
         fields.append(_date_of_birth_field())
-    if "postcode" in columns_with_values:
+    if {"postcode", "address"} <= columns_with_values:
+        # One field for where a record lives: postcode and address line are one fact told twice,
+        # and counting them as independent evidence would link people who share a home.
+        fields.append(_postcode_and_address_field())
+    elif "postcode" in columns_with_values:
         fields.append(_postcode_field())
     if "phone" in columns_with_values:
         fields.append(_identifier_field("phone", exact_m=0.85, exact_u=0.00002, near=True))
@@ -232,7 +262,7 @@ def fields_for(columns_with_values: set[str]) -> list[Field]:
         fields.append(_similar_text_field("company_name"))
     if "licence_number" in columns_with_values:
         fields.append(_identifier_field("licence_number", exact_m=0.9, exact_u=0.00001, near=True))
-    if "address" in columns_with_values:
+    if "address" in columns_with_values and "postcode" not in columns_with_values:
         fields.append(_similar_text_field("address"))
     return fields
 

@@ -266,6 +266,10 @@ def link_records(
         linker = Linker(table, creator, log_level=None)
         if count >= settings.train_min_records:
             _train(linker, present, settings, summary, report)
+            # Expectation maximisation can drive an m (or u) to almost nothing when a level is
+            # rare in the training pairs, which would make that level veto any match. Floor them
+            # and rebuild the linker from the floored model.
+            linker = Linker(table, _floored(linker.misc.save_model_to_json()), log_level=None)
         else:
             summary["training"].append(
                 f"prior m and u values: {count} records are fewer than the "
@@ -327,6 +331,22 @@ def _train(linker, present: set[str], settings: LinkageSettings, summary: dict, 
             notes.append(
                 f"expectation maximisation on {_rule_text(rule)} failed, priors kept: {error}"
             )
+
+
+PROBABILITY_FLOOR = 1e-3  # m and u floors: no single level may weigh more than about +-10 bits
+U_FLOOR = 1e-6
+
+
+def _floored(model_dict: dict) -> dict:
+    for comparison in model_dict["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            if level.get("is_null_level"):
+                continue
+            if "m_probability" in level:
+                level["m_probability"] = max(level["m_probability"], PROBABILITY_FLOOR)
+            if "u_probability" in level:
+                level["u_probability"] = max(level["u_probability"], U_FLOOR)
+    return model_dict
 
 
 def _rule_text(rule) -> str:
