@@ -7,7 +7,7 @@ import datetime
 
 import pytest
 import yaml
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from convenor.profiles.config import DEFAULT_CONFIG, ConfigError, load_config, parse_config
@@ -34,6 +34,7 @@ def test_bad_periods_say_what_is_expected(bad):
         Period.parse(bad)
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(2000, 2100), st.integers(1, 4))
 def test_periods_round_trip_and_tile_the_calendar(year, quarter):
     period = Period(year, quarter)
@@ -44,6 +45,7 @@ def test_periods_round_trip_and_tile_the_calendar(year, quarter):
     assert period.next().previous() == period
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(max_size=30))
 def test_period_parser_never_crashes(text):
     try:
@@ -82,6 +84,7 @@ def test_threshold_zero_suppresses_nothing_and_bad_counts_are_refused():
         suppress(2.0, 4)
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(0, 10**9), st.integers(1, 50))
 def test_suppressed_exactly_when_from_one_to_threshold(count, threshold):
     shown = suppress(count, threshold)

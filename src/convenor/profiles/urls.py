@@ -19,6 +19,11 @@ urlpatterns = [
     path("<int:pk>/versions/<int:number>/profile.pdf", views.version_pdf, name="version_pdf"),
     path("<int:pk>/versions/<int:number>/status.json", views.version_status, name="version_status"),
     path(
+        "<int:pk>/versions/<int:number>/opportunities/<int:item>/action/",
+        views.opportunity_action,
+        name="opportunity_action",
+    ),
+    path(
         "<int:pk>/versions/<int:number>/public-summary/",
         views.summary_prepare,
         name="summary_prepare",
