@@ -373,6 +373,8 @@ def main() -> None:
         "located points on the map"
     )
     print(f"  one-off area outline (ONS Postcode Directory): {outline_s:6.2f} s")
+    timings = version.figures.get("timings", {})
+    print("  sections: " + ", ".join(f"{k} {v:.2f} s" for k, v in timings.items()))
     print(
         f"  page data (all sections, response level):    {page_data_s:6.2f} s  "
         f"(target < {TARGET_PAGE_S:.0f} s: {'met' if page_data_s < TARGET_PAGE_S else 'MISSED'})"
