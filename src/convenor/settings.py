@@ -73,8 +73,8 @@ CONVENOR_APPS = [
     "convenor.groups",
     "convenor.intelligence",
     "convenor.reports",
-    "convenor.profiles",
     "convenor.governance",
+    "convenor.profiles",
 ]
 INSTALLED_APPS += CONVENOR_APPS
 
@@ -228,9 +228,6 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
-    "ENUM_NAME_OVERRIDES": {
-        "GroupStatusEnum": "convenor.groups.models.OrganisedCrimeGroup.Status",
-    },
 }
 
 LOGGING = {
@@ -272,15 +269,6 @@ CONVENOR_BACKGROUND_TASKS = env_flag("CONVENOR_BACKGROUND_TASKS", default=not TE
 CONVENOR_IMPORT_MAX_BYTES = int(os.environ.get("CONVENOR_IMPORT_MAX_BYTES", 50 * 1024 * 1024))
 CONVENOR_IMPORT_MAX_ROWS = int(os.environ.get("CONVENOR_IMPORT_MAX_ROWS", "1000000"))
 CONVENOR_IMPORT_MAX_CELL = int(os.environ.get("CONVENOR_IMPORT_MAX_CELL", "1000"))
-# Intelligence: limits of the anonymous channel (global daily counters; no identifier is kept)
-# and of attachments. The encryption key is read from CONVENOR_INTELLIGENCE_KEY when used.
-CONVENOR_ANONYMOUS_SUBMISSIONS_PER_DAY = int(
-    os.environ.get("CONVENOR_ANONYMOUS_SUBMISSIONS_PER_DAY", "500")
-)
-CONVENOR_RECEIPT_FAILURES_PER_DAY = int(os.environ.get("CONVENOR_RECEIPT_FAILURES_PER_DAY", "200"))
-CONVENOR_ATTACHMENT_MAX_BYTES = int(
-    os.environ.get("CONVENOR_ATTACHMENT_MAX_BYTES", str(5 * 1024 * 1024))
-)
 
 # Security classification Convenor handles (and says so on every page).
 CONVENOR_CLASSIFICATION_NOTICE = "OFFICIAL and OFFICIAL-SENSITIVE information only"

@@ -55,7 +55,7 @@ class Standing:
 
     authenticated: bool = False
     superuser: bool = False
-    user_id: int | None = None  # for rules about a person's own records (reports, seats, actions)
+    user_id: int | None = None  # for rules about a person's own records (authors, seats, actions)
     organisations: frozenset[int] = frozenset()
     roles: frozenset[tuple[int, str]] = frozenset()
     partnerships: frozenset[int] = frozenset()
