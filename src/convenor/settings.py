@@ -228,6 +228,12 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "ENUM_NAME_OVERRIDES": {
+        "GroupStatusEnum": "convenor.groups.models.OrganisedCrimeGroup.Status",
+        "DatasetKindEnum": "convenor.threat.models.Dataset.Kind",
+        "EntityKindEnum": "convenor.threat.models.Entity.Kind",
+        "LegalBasisEnum": "convenor.core.models.LegalBasis",
+    },
 }
 
 LOGGING = {

@@ -342,10 +342,23 @@ def test_reads_of_records_are_audited(client, linked):
     client.get(f"/threat/records/{linked.own_record.pk}/")
     client.get(f"/threat/entities/{linked.own_record.entity_id}/")
     client.get(f"/threat/links/{linked.shared_pair.pk}/")
+    client.get(f"/threat/datasets/{linked.own_dataset.pk}/")
+    client.get(f"/threat/datasets/{linked.own_dataset.pk}/imports/{linked.own_import.pk}/")
     actions = set(
         AuditEntry.objects.filter(actor=linked.own_analyst).values_list("action", flat=True)
     )
-    assert {"threat_record_viewed", "threat_entity_viewed", "threat_link_viewed"} <= actions
+    assert {
+        "threat_record_viewed",
+        "threat_entity_viewed",
+        "threat_link_viewed",
+        "threat_records_listed",
+        "threat_import_viewed",
+    } <= actions
+    verified_login(client, linked.core.people[BOARD])
+    client.get(f"/threat/datasets/{linked.own_dataset.pk}/")
+    assert AuditEntry.objects.filter(
+        actor=linked.core.people[BOARD], action="threat_dataset_viewed"
+    ).exists()
 
 
 @pytest.mark.parametrize(

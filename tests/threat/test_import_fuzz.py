@@ -189,3 +189,25 @@ def test_phone_normaliser_is_idempotent_or_refuses(text):
 def test_escaped_cells_never_start_a_formula(value):
     escaped = importing.escape_formula(value)
     assert not importing.is_formula(escaped) or escaped.startswith("'")
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.binary(max_size=300), name=st.sampled_from(["f.csv", "f.xlsx", "f.txt", "f"]))
+def test_the_upload_page_never_fails_on_any_file(client, threat, data, name):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.conftest import verified_login
+
+    verified_login(client, threat.own_analyst)
+    response = client.post(
+        f"/threat/datasets/{threat.own_dataset.pk}/import/",
+        {"file": SimpleUploadedFile(name, data), "confirm": "on"},
+    )
+    assert response.status_code in (200, 302)
+    if response.status_code == 200:
+        assert "There is a problem" in response.content.decode()

@@ -183,7 +183,8 @@ class NetworkSummary:
 
 def drawable(network: Network, summary: NetworkSummary, min_size: int = 4) -> Network:
     """The part of the network worth drawing: linked groups of at least ``min_size`` nodes (a
-    person with the address and vehicle of one row is not yet a network), largest first, at most MAX_DRAWN_NODES."""
+    person with the address and vehicle of one row is not yet a network), largest first, at
+    most MAX_DRAWN_NODES."""
     keep: set[str] = set()
     for members in sorted(summary.components, key=len, reverse=True):
         if len(members) < min_size or len(keep) + len(members) > MAX_DRAWN_NODES:

@@ -18,7 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import close_old_connections, connections, transaction
-from django.db.models import QuerySet
+from django.db.models import ProtectedError, QuerySet
 from django.utils import timezone
 
 from convenor.core import access, audit
@@ -671,11 +671,23 @@ def _store_clusters(run: LinkageRun, clusters: dict[int, str]) -> int:
     for kind, ids in new_entities:
         entity = Entity.objects.create(partnership=run.partnership, kind=kind)
         assignment[entity.pk] = ids
+    moved: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     for entity_id, ids in assignment.items():
         changed = [i for i in ids if records[i] != entity_id]
+        for record_id in changed:
+            if records[record_id] is not None:
+                moved[records[record_id]][entity_id] += 1
         if changed:
             Record.objects.filter(pk__in=changed).update(entity_id=entity_id)
-    Entity.objects.filter(partnership=run.partnership, records__isnull=True).delete()
+    # An entity none of whose records stayed hands its references to where most of them went.
+    _hand_over_references(
+        {
+            old: max(targets, key=lambda t: (targets[t], -t))
+            for old, targets in moved.items()
+            if old not in assignment
+        }
+    )
+    _delete_empty_entities(Entity.objects.filter(partnership=run.partnership))
     Entity.objects.filter(pk__in=list(assignment)).update(updated_at=timezone.now())
     return len(assignment)
 
@@ -731,11 +743,52 @@ def _reason(reason: str) -> str:
     return reason
 
 
+def _references_to_entities() -> list[tuple[type, str]]:
+    """Other apps' foreign keys to Entity (e.g. a group member), as (model, field name)."""
+    return [
+        (rel.related_model, rel.field.name)
+        for rel in Entity._meta.related_objects
+        if rel.related_model is not Record and rel.one_to_many
+    ]
+
+
+def _hand_over_references(successors: dict[int, int]) -> None:
+    """Point other apps' references from entities that are going away to their successors,
+    so a group member stays attached to the person when entities merge."""
+    if not successors:
+        return
+    for model, name in _references_to_entities():
+        referenced = set(
+            model._base_manager.filter(**{f"{name}__in": list(successors)}).values_list(
+                name, flat=True
+            )
+        )
+        for old in referenced:
+            model._base_manager.filter(**{name: old}).update(**{name: successors[old]})
+
+
+def _delete_empty_entities(entities: QuerySet) -> None:
+    """Delete entities left with no record, except those another app protects (e.g. a group
+    member pointing at one): they stay, empty and so invisible to everyone."""
+    empty = entities.filter(records__isnull=True)
+    try:
+        with transaction.atomic():
+            empty.delete()
+    except ProtectedError:
+        for entity in empty:
+            try:
+                with transaction.atomic():
+                    entity.delete()
+            except ProtectedError:
+                continue
+
+
 def _merge_entities(keep: Entity, other: Entity) -> None:
     if keep.pk == other.pk:
         return
     Record.objects.filter(entity=other).update(entity=keep)
-    other.delete()
+    _hand_over_references({other.pk: keep.pk})
+    _delete_empty_entities(Entity.objects.filter(pk=other.pk))
 
 
 def _split_off(record: Record) -> Entity:

@@ -97,13 +97,14 @@ def dataset_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     can_read = access.can(request.user, Action.VIEW, model=Record) and records.exists()
     page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page")) if can_read else None
-    if page is not None:
-        audit.record(
-            "threat_records_listed",
-            actor=request.user,
-            obj=dataset,
-            detail={"page": page.number, "records": [r.pk for r in page.object_list]},
-        )
+    audit.record(
+        "threat_records_listed" if page is not None else "threat_dataset_viewed",
+        actor=request.user,
+        obj=dataset,
+        detail={"page": page.number, "records": [r.pk for r in page.object_list]}
+        if page is not None
+        else {},
+    )
     return render(
         request,
         "threat/dataset_detail.html",
@@ -213,6 +214,12 @@ def _import_for(request: HttpRequest, pk: int, import_pk: int) -> DatasetImport:
 @staff_page
 def import_detail(request: HttpRequest, pk: int, import_pk: int) -> HttpResponse:
     job = _import_for(request, pk, import_pk)
+    audit.record(
+        "threat_import_viewed",
+        actor=request.user,
+        obj=job.dataset,
+        detail={"import": job.pk, "status": job.status},
+    )
     return render(request, "threat/import_detail.html", {"job": job, "dataset": job.dataset})
 
 
