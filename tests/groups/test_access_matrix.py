@@ -301,3 +301,16 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, groups):
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith("/sign-in/")
     assert APIClient().get("/api/v1/groups/").status_code == 401
+
+
+def test_api_reads_of_members_and_assessments_are_audited(world, groups):
+    GroupMember.objects.create(group=groups.own, name="Jordan Pike", role="principal")
+    api = APIClient()
+    api.force_authenticate(world.people["partner_person"])
+    api.get("/api/v1/group-members/")
+    api.get("/api/v1/group-assessments/", {"group": groups.own.pk})
+    members = AuditEntry.objects.get(action="group_members_read")
+    assert members.object_id == str(groups.own.pk) and members.owner_organisation == world.own
+    assert members.actor == world.people["partner_person"]
+    assessments = AuditEntry.objects.get(action="group_assessments_read")
+    assert assessments.object_id == str(groups.own.pk)

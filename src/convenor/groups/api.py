@@ -11,7 +11,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from convenor.core import access
+from convenor.core import access, audit
 from convenor.core.access import Action
 from convenor.core.api import PolicyViewSetMixin
 from convenor.core.api_policy import SlugRelatedField
@@ -258,6 +258,16 @@ class RankedGroupSerializer(serializers.ModelSerializer):
 # --- Viewsets --------------------------------------------------------------------------------
 
 
+def _audit_read(request, action: str, response) -> None:
+    """Record which groups' members or assessments a reader received through the API."""
+    data = response.data
+    rows = data.get("results", []) if isinstance(data, dict) and "results" in data else [data]
+    ids = {row["group"] for row in rows if isinstance(row, dict) and "group" in row}
+    # One entry per group, so each owning organisation's auditor sees who read its groups.
+    for group in OrganisedCrimeGroup.objects.filter(pk__in=ids).order_by("pk"):
+        audit.record(action, actor=request.user, obj=group, detail={"via": "api"})
+
+
 GROUP_FILTERS = [
     OpenApiParameter("status", OpenApiTypes.STR, enum=OrganisedCrimeGroup.Status.values),
     OpenApiParameter("threat_area", OpenApiTypes.STR, description="Threat area code"),
@@ -340,7 +350,14 @@ class GroupMemberViewSet(
 
     @extend_schema(parameters=[OpenApiParameter("group", OpenApiTypes.INT)])
     def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
+        response = super().list(request, *args, **kwargs)
+        _audit_read(request, "group_members_read", response)
+        return response
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        _audit_read(request, "group_members_read", response)
+        return response
 
     def perform_create(self, serializer):
         fields = dict(serializer.validated_data)
@@ -382,7 +399,14 @@ class AssessmentViewSet(
 
     @extend_schema(parameters=[OpenApiParameter("group", OpenApiTypes.INT)])
     def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
+        response = super().list(request, *args, **kwargs)
+        _audit_read(request, "group_assessments_read", response)
+        return response
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        _audit_read(request, "group_assessments_read", response)
+        return response
 
     def perform_create(self, serializer):
         data = serializer.validated_data
