@@ -270,6 +270,16 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("CONVENOR_LOG_LEVEL", "WARNING")},
 }
 
+# Intelligence: limits of the anonymous channel (global daily counters; no identifier is kept)
+# and of attachments. The encryption key is read from CONVENOR_INTELLIGENCE_KEY when used.
+CONVENOR_ANONYMOUS_SUBMISSIONS_PER_DAY = int(
+    os.environ.get("CONVENOR_ANONYMOUS_SUBMISSIONS_PER_DAY", "500")
+)
+CONVENOR_RECEIPT_FAILURES_PER_DAY = int(os.environ.get("CONVENOR_RECEIPT_FAILURES_PER_DAY", "200"))
+CONVENOR_ATTACHMENT_MAX_BYTES = int(
+    os.environ.get("CONVENOR_ATTACHMENT_MAX_BYTES", str(5 * 1024 * 1024))
+)
+
 # Imports and linkage runs go to a background thread; the tests run them inline.
 CONVENOR_BACKGROUND_TASKS = env_flag("CONVENOR_BACKGROUND_TASKS", default=not TESTING)
 CONVENOR_IMPORT_MAX_BYTES = int(os.environ.get("CONVENOR_IMPORT_MAX_BYTES", 50 * 1024 * 1024))

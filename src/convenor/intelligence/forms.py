@@ -250,6 +250,21 @@ class DisseminateForm(forms.Form):
         return cleaned
 
 
+class LinkSubjectForm(forms.Form):
+    entity = forms.RegexField(
+        label="Threat picture entity",
+        regex=r"^\s*[Ee]?\d{1,12}\s*$",
+        required=False,
+        max_length=20,
+        help_text="Its number, like E42. Leave empty to unlink.",
+        error_messages={"invalid": "Enter the number of the entity, like E42"},
+    )
+
+    def clean_entity(self) -> int | None:
+        value = (self.cleaned_data.get("entity") or "").strip().lstrip("Ee")
+        return int(value) if value else None
+
+
 class QuestionForm(forms.Form):
     question = forms.CharField(
         label="What do you need to know?",

@@ -109,8 +109,10 @@ class IntelligenceReport(models.Model):
 class Subject(models.Model):
     """A person, business, vehicle or address the report is about.
 
-    Captured as structured fields now; ``entity_id`` will hold the threat picture's entity once
-    that is linked (kept as a plain nullable number: no foreign key until the threat app lands).
+    Captured as structured fields; ``entity_id`` holds the threat picture's entity once the
+    originator links it (``services.link_subject``, which checks the entity is one they may see
+    and of the same kind). It is a plain nullable number, not a foreign key, so intelligence works
+    without the threat app installed.
     """
 
     class Kind(models.TextChoices):

@@ -166,6 +166,46 @@ def add_attachment(actor: User, report: IntelligenceReport, name: str, data: byt
     return attachment
 
 
+def threat_entities():
+    """The threat picture's entities, when the threat app is installed (None otherwise)."""
+    from django.apps import apps as django_apps
+
+    if not django_apps.is_installed("convenor.threat"):
+        return None
+    return django_apps.get_model("threat", "Entity")
+
+
+@transaction.atomic
+def link_subject(actor: User, subject: Subject, entity_id: int | None) -> Subject:
+    """Link a report's subject to the threat picture's entity (or unlink with None). The entity
+    must be one the actor may see, of the same kind."""
+    if not access.can(actor, access.Action.CHANGE, subject.report):
+        raise PermissionDenied("Only the originator or an intelligence manager can link subjects")
+    if entity_id is not None:
+        entity_model = threat_entities()
+        if entity_model is None:
+            raise ValidationError({"entity": "The threat picture is not installed"})
+        entity = access.visible(actor, entity_model.objects.filter(pk=entity_id)).first()
+        if entity is None:
+            raise ValidationError({"entity": f"There is no entity E{entity_id} that you may see"})
+        if entity.kind != subject.kind:
+            raise ValidationError(
+                {
+                    "entity": f"E{entity_id} is a {entity.get_kind_display().lower()}, "
+                    f"not a {subject.get_kind_display().lower()}"
+                }
+            )
+    subject.entity_id = entity_id
+    subject.save(update_fields=["entity_id"])
+    audit.record(
+        "intelligence_subject_linked" if entity_id else "intelligence_subject_unlinked",
+        actor=actor,
+        obj=subject.report,
+        detail={"subject": subject.pk, "entity": entity_id},
+    )
+    return subject
+
+
 @dataclass
 class DisseminationResult:
     shared_with: list[Organisation]

@@ -19,6 +19,11 @@ urlpatterns = [
         views.report_attachment,
         name="report_attachment",
     ),
+    path(
+        "<int:pk>/subjects/<int:subject_pk>/link/",
+        views.report_subject_link,
+        name="report_subject_link",
+    ),
     path("<int:pk>/requests/", views.report_question, name="report_question"),
     path("<int:pk>/requests/<int:request_pk>/answer/", views.report_answer, name="report_answer"),
     path("triage/", views.triage_list, name="triage"),

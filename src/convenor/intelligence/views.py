@@ -32,6 +32,7 @@ from .forms import (
     CloseForm,
     DisseminateForm,
     GradeForm,
+    LinkSubjectForm,
     QuestionForm,
     ReceiptForm,
     ReplyForm,
@@ -51,6 +52,7 @@ from .models import (
     IntelligenceReport,
     Reading,
     ReportingChannel,
+    Subject,
 )
 from .search import ReportQuery, search_reports
 
@@ -147,6 +149,20 @@ def report_create(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _subjects_with_entities(user, report: IntelligenceReport) -> list[Subject]:
+    """The subjects, each with ``entity`` set to its threat-picture entity when the reader may
+    see that entity (a link never reveals an entity the reader cannot see)."""
+    subjects = list(report.subjects.all())
+    entity_model = services.threat_entities()
+    linked = [s.entity_id for s in subjects if s.entity_id]
+    seen = {}
+    if entity_model is not None and linked:
+        seen = {e.pk: e for e in visible(user, entity_model.objects.filter(pk__in=linked))}
+    for subject in subjects:
+        subject.entity = seen.get(subject.entity_id)
+    return subjects
+
+
 @staff_page
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
@@ -167,7 +183,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "report": report,
             "threat_areas": threat_area_labels(report.threat_areas),
             "four_p": four_p_labels(report.four_p),
-            "subjects": report.subjects.all(),
+            "subjects": _subjects_with_entities(user, report),
+            "link_form": LinkSubjectForm() if originator and services.threat_entities() else None,
             "attachments": visible(user, report.attachments.all()),
             "versions": visible(user, report.sanitised_versions.all()),
             "original": original,
@@ -376,6 +393,30 @@ def report_sanitise(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"Sanitised version {version.reference} recorded")
             return redirect(version)
     return render(request, "intelligence/sanitise.html", {"form": form, "report": report})
+
+
+@staff_page
+@require_POST
+def report_subject_link(request: HttpRequest, pk: int, subject_pk: int) -> HttpResponse:
+    report = _report(request, pk)
+    subject = get_visible_or_404(request.user, Subject.objects.filter(report=report), pk=subject_pk)
+    if not access.can(request.user, Action.CHANGE, report):
+        raise PermissionDenied("Only the originator or an intelligence manager can link subjects")
+    form = LinkSubjectForm(request.POST)
+    if form.is_valid():
+        try:
+            services.link_subject(request.user, subject, form.cleaned_data["entity"])
+        except ValidationError as problem:
+            form.add_error(None, problem)
+        else:
+            messages.success(request, f"{subject} linked" if subject.entity_id else "Link removed")
+            return redirect(report)
+    return render(
+        request,
+        "intelligence/simple_form.html",
+        {"form": form, "report": report, "title": f"Link {subject} to the threat picture"},
+        status=400,
+    )
 
 
 @staff_page

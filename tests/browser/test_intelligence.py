@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from convenor.intelligence.models import AnonymousSubmission, ReportingChannel
-from tests.browser.conftest import axe_violations, browser, page  # noqa: F401  (fixtures)
+from tests.browser.conftest import axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,14 +28,14 @@ def channel(world):
     )
 
 
-def _accessible(page, label: str) -> None:  # noqa: F811
+def _accessible(page, label: str) -> None:
     violations = axe_violations(page)
     assert violations == [], f"{label}: {violations}"
     csp_errors = [e for e in page.console_errors if "Content Security Policy" in e]
     assert csp_errors == [], f"{label}: {csp_errors}"
 
 
-def _report_and_follow_up(page, *, check_accessibility: bool) -> str:  # noqa: F811
+def _report_and_follow_up(page, *, check_accessibility: bool) -> str:
     page.goto("/intelligence/report/")
     if check_accessibility:
         _accessible(page, "channels")
@@ -68,16 +68,16 @@ def _report_and_follow_up(page, *, check_accessibility: bool) -> str:  # noqa: F
     return code
 
 
-def test_the_public_form_is_accessible_and_sets_no_cookie(page, channel):  # noqa: F811
+def test_the_public_form_is_accessible_and_sets_no_cookie(page, channel):
     _report_and_follow_up(page, check_accessibility=True)
     assert page.context.cookies() == []
     submission = AnonymousSubmission.objects.get()
     assert submission.messages.count() == 1
 
 
-def test_the_public_form_works_without_javascript(browser, live_server, channel):  # noqa: F811
+def test_the_public_form_works_without_javascript(browser, live_server, channel):
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
-    page = context.new_page()  # noqa: F811
+    page = context.new_page()
     page.console_errors = []
     try:
         _report_and_follow_up(page, check_accessibility=False)
@@ -90,7 +90,7 @@ def test_the_public_form_works_without_javascript(browser, live_server, channel)
 
 
 @pytest.mark.slow
-def test_staff_share_read_under_conditions_and_triage(page, live_server):  # noqa: F811
+def test_staff_share_read_under_conditions_and_triage(page, live_server):
     from convenor.core.demo import load_demo
     from convenor.intelligence.demo import load_demo as load_intelligence_demo
     from convenor.intelligence.models import IntelligenceReport
