@@ -109,6 +109,11 @@ PAGES = [
         lambda g: f"/governance/actions/{g.action.pk}/update/",
         cells(302, 200, 403, 404, 200, 403, 404, 404),
     ),
+    (
+        "change own action",
+        lambda g: f"/governance/actions/{g.action.pk}/change/",
+        cells(302, 200, 403, 404, 403, 403, 404, 404),
+    ),
     ("my actions", lambda g: "/governance/actions/", cells(302, 200, 200, 200, 200, 200, 200, 200)),
     (
         "own monitoring report",
@@ -398,3 +403,17 @@ def test_post_matrix(client, world, gov, viewer, name, url, expected):
         assert "/sign-in/" in response["Location"]
     elif expected[viewer] == 302:
         assert response["Location"] == f"/governance/meetings/{gov.draft[OWN].pk}/"
+
+
+def test_reading_part_b_is_audited_and_the_public_part_is_not(client, world, gov):
+    verified_login(client, world.people["analyst"])  # sees only the public part
+    client.get(f"/governance/meetings/{gov.meeting[OWN].pk}/")
+    assert not AuditEntry.objects.filter(action="meeting_part_b_viewed").exists()
+    verified_login(client, world.people["board_member"])
+    client.get(f"/governance/meetings/{gov.meeting[OWN].pk}/")
+    entry = AuditEntry.objects.get(action="meeting_part_b_viewed")
+    assert entry.actor == world.people["board_member"] and entry.detail == {"items": [2]}
+    api(world.people["board_member"]).get(f"/api/v1/governance/meetings/{gov.meeting[OWN].pk}/")
+    assert AuditEntry.objects.filter(action="meeting_part_b_viewed", detail__via="api").exists()
+    client.get(f"/governance/boards/{OWN}/report/")
+    assert AuditEntry.objects.filter(action="monitoring_report_viewed").exists()

@@ -276,6 +276,9 @@ def test_demo_loads_twice_and_tells_the_seed_stories(db):
         Paper.objects.filter(agenda_item__meeting__board=rgg).values_list("title", flat=True)
     )
     assert {t.split(" ")[0] for t in titles} == {"ROCU", "CTU", "CMPG", "NPAS"}
+    inspection = Recommendation.objects.filter(board=rgg, source_kind="inspection")
+    assert inspection.count() == 3
+    assert inspection.get(number=3).actions.count() == 1
     summit = Board.objects.get(slug="west-midlands-partnerships-summit")
     assert summit.standing_items.filter(title="Serious and organised crime").exists()
     assert Action.objects.filter(board__slug="preston-crime-and-disorder-committee").count() == 6

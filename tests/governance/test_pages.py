@@ -286,3 +286,25 @@ def test_member_end_and_board_change(admin_client, world, gov):
     gov.board.refresh_from_db()
     assert gov.board.chair == world.people["board_member"]
     assert gov.board.priorities == ["vawg"]
+
+
+def test_manager_reassigns_an_action(admin_client, world, gov):
+    url = f"/governance/actions/{gov.action.pk}/change/"
+    form = admin_client.get(url).content.decode()
+    assert "Own board action" in form  # prefilled
+    response = admin_client.post(
+        url,
+        {
+            "title": "Own board action",
+            "owner": world.people["analyst"].pk,
+            "owner_organisation": world.own.pk,
+            "due_on": "2031-01-31",
+            "ps": ["pursue", "prevent"],
+            "areas": "",
+        },
+    )
+    assert response["Location"] == f"/governance/actions/{gov.action.pk}/"
+    gov.action.refresh_from_db()
+    assert gov.action.owner == world.people["analyst"]
+    assert gov.action.due_on == datetime.date(2031, 1, 31)
+    assert gov.action.ps == ["pursue", "prevent"]

@@ -556,3 +556,26 @@ def test_the_addressees_administrator_records_its_response(world, gov, admin, re
         responded_on=datetime.date(2017, 1, 2),
     )
     assert response.recommendation == recommendation
+
+
+def test_change_action_reassigns_and_audits_the_moved_deadline(world, gov, admin):
+    action = gov.action
+    old_due = action.due_on
+    with pytest.raises(PermissionDenied):
+        services.change_action(world.people["practitioner"], action, due_on=old_due)
+    with pytest.raises(ValidationError) as excinfo:
+        services.change_action(admin, action, owner=world.people["outside_person"])
+    assert "holds no current role in Own Police" in _field_error(excinfo, "owner")
+    with pytest.raises(ValidationError) as excinfo:
+        services.change_action(admin, action, board=gov.other_board)
+    assert "cannot be changed here" in _field_error(excinfo, "board")
+    new_due = old_due + datetime.timedelta(days=60)
+    services.change_action(admin, action, owner=world.people["analyst"], due_on=new_due)
+    action.refresh_from_db()
+    assert (action.owner, action.due_on) == (world.people["analyst"], new_due)
+    entry = AuditEntry.objects.filter(action="action_changed").latest("id")
+    assert entry.detail["before"] == {
+        "owner": world.people["practitioner"].username,
+        "due_on": old_due.isoformat(),
+    }
+    assert entry.detail["after"]["due_on"] == new_due.isoformat()

@@ -12,7 +12,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action as api_action
 from rest_framework.response import Response as ApiResponse
 
-from convenor.core import access
+from convenor.core import access, audit
 from convenor.core.api import PolicyViewSetMixin
 from convenor.core.api_policy import SlugRelatedField
 from convenor.core.models import Area, Organisation, User
@@ -79,7 +79,15 @@ class MeetingSerializer(serializers.ModelSerializer):
 
     def get_agenda(self, meeting: Meeting) -> list[dict]:
         request = self.context["request"]
-        items = access.visible(request.user, meeting.agenda_items.all())
+        items = list(access.visible(request.user, meeting.agenda_items.all()))
+        confidential = [i.number for i in items if i.is_confidential]
+        if confidential:  # Part B is sensitive: who read it is recorded
+            audit.record(
+                "meeting_part_b_viewed",
+                actor=request.user,
+                obj=meeting,
+                detail={"items": confidential, "via": "api"},
+            )
         return AgendaItemSerializer(items, many=True, context=self.context).data
 
 

@@ -705,8 +705,60 @@ def _west_midlands(today: datetime.date) -> list[Board]:
             f"Demo paper: {title}. Key performance data, deep dives and baseline findings "
             "prepared to the Regional Policy Officers' specification.",
         )
+    # Seed 001: the PCC's response to the HMICFRS inspection of ROCUs, held by the group.
+    inspection = "HMICFRS inspection of the effectiveness of ROCUs: the PCC's response"
+    hmicfrs = [
+        (
+            "A single, national multi-year serious and organised crime grant for each ROCU, in "
+            "place of fragmented annual funding streams.",
+            PCC,
+            ["pursue"],
+        ),
+        (
+            "A lead force model for the ROCU, its budget held by a single force, as for counter-"
+            "terrorism.",
+            "West Midlands Police",
+            ["pursue"],
+        ),
+        (
+            "National Crime Agency tasking of the ROCU to be answerable, with a two-way discussion "
+            "of the local implications of national tasking decisions.",
+            "National Crime Agency",
+            ["pursue", "prepare"],
+        ),
+    ]
+    made = today - datetime.timedelta(days=200)
+    inspection_recs = []
+    for number, (text, addressee, ps) in enumerate(hmicfrs, start=1):
+        rec = Recommendation.objects.create(
+            board=rgg,
+            source_kind=Recommendation.SourceKind.INSPECTION,
+            source_title=inspection,
+            number=number,
+            text=text,
+            addressee=_org(addressee),
+            ps=ps,
+            made_on=made,
+        )
+        inspection_recs.append(rec)
+    Response.objects.create(
+        recommendation=inspection_recs[0],
+        responder="Home Office (demo)",
+        outcome=Response.Outcome.UNDER_REVIEW,
+        responded_on=made + datetime.timedelta(days=60),
+        reasons="Demo: to be considered in the next spending review.",
+    )
+    Response.objects.create(
+        recommendation=inspection_recs[2],
+        responder="Regional Governance Group (demo)",
+        outcome=Response.Outcome.PARTLY_ACCEPTED,
+        responded_on=made + datetime.timedelta(days=90),
+        reasons="Demo: a quarterly discussion at the group; statutory powers are for Government.",
+        decision_minute="Demo minute RGG/14",
+    )
     Action.objects.create(
         board=rgg,
+        recommendation=inspection_recs[2],
         title="Deep dive on ROCU tasking by the National Crime Agency",
         owner=_user("priya.shah"),
         owner_organisation=_org("West Midlands Regional Organised Crime Unit"),

@@ -616,6 +616,58 @@ def create_action(
     return action
 
 
+@transaction.atomic
+def change_action(
+    actor: User,
+    action: Action,
+    *,
+    areas: Iterable[Area] | None = None,
+    **fields: Any,
+) -> Action:
+    """Reassign or re-plan an action (title, description, owner, owner_organisation, due_on,
+    ps, threat_areas, areas): the board's managers only; the change is audited with the old and
+    new owner and due date, so a moved deadline is never silent."""
+    if not access.can(actor, Do.CHANGE, action.board):
+        raise PermissionDenied(MANAGERS_ONLY)
+    allowed = {
+        "title",
+        "description",
+        "owner",
+        "owner_organisation",
+        "due_on",
+        "ps",
+        "threat_areas",
+    }
+    unknown = sorted(set(fields) - allowed)
+    if unknown:
+        raise ValidationError({unknown[0]: "This cannot be changed here"})
+    before = {"owner": action.owner.username, "due_on": action.due_on}
+    owner = fields.get("owner", action.owner)
+    organisation = fields.get("owner_organisation", action.owner_organisation)
+    if not action.board.partnership.organisations.filter(pk=organisation.pk).exists():
+        raise ValidationError(
+            {"owner_organisation": f"{organisation} is not in {action.board.partnership}"}
+        )
+    if not _person_in(owner, organisation):
+        raise ValidationError({"owner": f"{owner} holds no current role in {organisation}"})
+    for name, value in fields.items():
+        setattr(action, name, list(value) if name in ("ps", "threat_areas") else value)
+    _save(action)
+    if areas is not None:
+        action.areas.set(list(areas))
+    audit.record(
+        "action_changed",
+        actor=actor,
+        obj=action,
+        detail={
+            "fields": sorted([*fields, *(["areas"] if areas is not None else [])]),
+            "before": before,
+            "after": {"owner": action.owner.username, "due_on": action.due_on},
+        },
+    )
+    return action
+
+
 def create_action_from(
     actor: User,
     source: Model | str,

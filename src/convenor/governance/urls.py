@@ -46,5 +46,6 @@ urlpatterns = [
     path("actions/", views.my_actions, name="my_actions"),
     path("actions/<int:pk>/", views.action_detail, name="action"),
     path("actions/<int:pk>/update/", views.action_update, name="action_update"),
+    path("actions/<int:pk>/change/", views.action_change, name="action_change"),
     path("landscape/", views.board_landscape, name="landscape"),
 ]

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from convenor.core import access
+from convenor.core import access, audit
 from convenor.core.access import Action as Do
 from convenor.core.access import get_visible_or_404, visible
 from convenor.core.models import Area, Partnership
@@ -254,6 +254,14 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     attendance = list(
         visible(user, meeting.attendance.select_related("member__person", "member__organisation"))
     )
+    confidential = [i for i in items if i.part == Part.CONFIDENTIAL]
+    if confidential:  # Part B is sensitive: who read it is recorded
+        audit.record(
+            "meeting_part_b_viewed",
+            actor=user,
+            obj=meeting,
+            detail={"items": [i.number for i in confidential]},
+        )
     return render(
         request,
         "governance/meeting_detail.html",
@@ -261,7 +269,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "meeting": meeting,
             "board": meeting.board,
             "public_items": [i for i in items if i.part == Part.PUBLIC],
-            "confidential_items": [i for i in items if i.part == Part.CONFIDENTIAL],
+            "confidential_items": confidential,
             "attendance": attendance,
             "quorum": services.quorum(meeting) if attendance or can_change else None,
             "can_change": can_change,
@@ -524,6 +532,38 @@ def action_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @staff_page
+@require_http_methods(["GET", "POST"])
+def action_change(request: HttpRequest, pk: int) -> HttpResponse:
+    action = get_visible_or_404(request.user, Action.objects.select_related("board"), pk=pk)
+    if not access.can(request.user, Do.CHANGE, action.board):
+        raise PermissionDenied(services.MANAGERS_ONLY)
+    initial = {
+        "title": action.title,
+        "description": action.description,
+        "owner": action.owner,
+        "owner_organisation": action.owner_organisation,
+        "due_on": action.due_on,
+        "ps": action.ps,
+        "threat_areas": action.threat_areas,
+        "areas": ", ".join(action.areas.values_list("code", flat=True)),
+    }
+    form = forms.ActionForm(request.POST or None, initial=initial, board=action.board)
+
+    def run():
+        data = dict(form.cleaned_data)
+        return services.change_action(request.user, action, areas=data.pop("areas"), **data)
+
+    return _form_page(
+        request,
+        form,
+        "governance/form.html",
+        {"heading": "Change the action", "caption": action.title},
+        run,
+        lambda a: a.get_absolute_url(),
+    )
+
+
+@staff_page
 def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     action = get_visible_or_404(
         request.user,
@@ -540,6 +580,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "updates": visible(request.user, action.updates.select_related("author")),
             "areas": action.areas.all(),
             "can_update": access.can(request.user, Do.CHANGE, action) and action.is_open,
+            "can_change": access.can(request.user, Do.CHANGE, action.board) and action.is_open,
             "overdue": action.is_overdue(),
         },
     )
@@ -605,6 +646,13 @@ def _report(request, slug: str):
 def monitoring_report(request: HttpRequest, slug: str) -> HttpResponse:
     board, report, error = _report(request, slug)
     meetings = []
+    if report is not None:
+        audit.record(
+            "monitoring_report_viewed",
+            actor=request.user,
+            obj=board,
+            detail={"start": report.start, "end": report.end},
+        )
     if report is not None and access.can(request.user, Do.CHANGE, board):
         meetings = board.meetings.filter(starts_at__gte=timezone.now(), cancelled=False).order_by(
             "starts_at"
