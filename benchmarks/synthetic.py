@@ -188,10 +188,11 @@ def generate(n_records: int, seed: int = 7) -> pd.DataFrame:
     dob = birth.strftime("%Y-%m-%d").to_numpy()
     phone = np.array([f"07{number:09d}" for number in rng.integers(0, 10**9, size=people)])
     has_phone = rng.random(people) < 0.6
+    # One address per person (an e-mail address is not shared by two people).
     email = np.array(
         [
-            f"{f}.{s}{int(n)}@example.org"
-            for f, s, n in zip(first, surname, rng.integers(1, 99, size=people), strict=True)
+            f"{f[0]}.{s}.{n:x}@example.org"
+            for n, (f, s) in enumerate(zip(first, surname, strict=True))
         ]
     )
     has_email = rng.random(people) < 0.4

@@ -86,6 +86,9 @@ def test_confirmed_pair_always_links(known_records):
     assert cluster_of["c1"] == cluster_of["c2"]
     assert cluster_of["x1"] == cluster_of["b1"] == cluster_of["b2"]
     confirmed = result.pairs[result.pairs["decision"] == "confirmed"]
+    unscored = confirmed[(confirmed["record_id_l"] == "b2") & (confirmed["record_id_r"] == "x1")]
+    assert unscored["match_probability"].tolist() == [1.0]
+    assert unscored["match_weight"].isna().all() and unscored["agreeing"].tolist() == [[]]
     assert {
         frozenset(p) for p in zip(confirmed["record_id_l"], confirmed["record_id_r"], strict=True)
     } == {

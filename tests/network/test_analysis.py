@@ -122,3 +122,31 @@ def test_empty_graph():
 def test_bad_edges_name_the_row_and_field(edges, message):
     with pytest.raises(NetworkInputError, match=message):
         build_graph(edges)
+
+
+def test_igraph_engine_agrees_with_networkx(graph):
+    pytest.importorskip("igraph")
+    exact = analyse(graph, k=100, engine="networkx").nodes.set_index("node_id")
+    fast = analyse(graph, k=100, engine="igraph")
+    assert fast.engine == "igraph"
+    nodes = fast.nodes.set_index("node_id")
+    assert (nodes["component_id"] == exact["component_id"]).all()
+    assert (nodes["degree"] == exact["degree"]).all()
+    assert (nodes["betweenness"] - exact["betweenness"]).abs().max() < 1e-9
+    for _, community in nodes.groupby("community_id"):
+        assert community["component_id"].nunique() == 1
+    again = analyse(graph, k=100, engine="igraph").nodes
+    assert again["community_id"].tolist() == fast.nodes["community_id"].tolist()
+    assert fast.modularity > 0
+    # A sample of sources estimates the same quantity on the same scale.
+    sampled = analyse(graph, k=5, seed=3, engine="igraph").nodes
+    assert sampled["betweenness"].max() < 1.5 and sampled["betweenness"].min() >= 0
+    # A graph changed after build_graph is read afresh, not from build_graph's edge record.
+    graph.add_edge("p9", "x9", kinds={"associate_of"}, weight=1.0)
+    changed = analyse(graph, k=100, engine="igraph").nodes.set_index("node_id")
+    assert changed.loc["p9", "degree"] == 1 and changed.loc["x9", "component_size"] == 2
+    assert (
+        changed["degree"] == analyse(graph, engine="networkx").nodes.set_index("node_id")["degree"]
+    ).all()
+    with pytest.raises(NetworkInputError, match="engine: 'gephi'"):
+        analyse(graph, engine="gephi")

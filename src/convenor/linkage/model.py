@@ -29,9 +29,12 @@ def _custom(sql: str, label: str) -> ComparisonLevelCreator:
 @dataclass(frozen=True)
 class Level:
     label: str
-    creator: ComparisonLevelCreator | None  # None for the null level
+    creator: ComparisonLevelCreator | None  # None for the else level
     m: float
     u: float
+    # Term frequency adjustment: an exact match on a common value ("oliver smith") is weaker
+    # evidence than on a rare one; the column whose value frequencies adjust the weight.
+    term_frequencies: str | None = None
 
 
 @dataclass(frozen=True)
@@ -51,11 +54,12 @@ class Field:
         levels = [null]
         for level in self.levels:
             creator = level.creator if level.creator is not None else cll.ElseLevel()
-            levels.append(
-                creator.configure(
-                    m_probability=level.m, u_probability=level.u, label_for_charts=level.label
-                )
+            creator = creator.configure(
+                m_probability=level.m, u_probability=level.u, label_for_charts=level.label
             )
+            if level.term_frequencies:
+                creator = creator.configure(tf_adjustment_column=level.term_frequencies)
+            levels.append(creator)
         return cl.CustomComparison(
             comparison_levels=levels,
             output_column_name=self.name,
@@ -71,9 +75,10 @@ def _name_field() -> Field:
         levels=(
             Level(
                 "first name and surname exact",
-                cll.And(cll.ExactMatchLevel(first), cll.ExactMatchLevel(surname)),
+                cll.ExactMatchLevel("full_name"),  # "first_name surname" when both are known
                 0.8,
                 0.0004,
+                term_frequencies="full_name",
             ),
             Level(
                 "first name and surname swapped",
@@ -104,7 +109,13 @@ def _name_field() -> Field:
                 0.03,
                 0.002,
             ),
-            Level("surname exact", cll.ExactMatchLevel(surname), 0.015, 0.008),
+            Level(
+                "surname exact",
+                cll.ExactMatchLevel(surname),
+                0.015,
+                0.008,
+                term_frequencies=surname,
+            ),
             Level("first name exact", cll.ExactMatchLevel(first), 0.01, 0.02),
             Level("names differ", None, 0.015, 0.9658),
         ),

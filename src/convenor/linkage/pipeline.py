@@ -82,7 +82,8 @@ class LinkageResult:
     pairs: record_id_l, record_id_r, match_probability, match_weight, agreeing (the fields that
       count for the match, e.g. ["name", "date_of_birth"]), evidence (each compared field's level,
       e.g. {"name": "first name and surname swapped"}), decision ("confirmed" or None). Pairs at or
-      above review_threshold plus every confirmed pair; rejected pairs are left out.
+      above review_threshold plus every confirmed pair; rejected pairs are left out. A confirmed
+      pair the model did not score has match_probability 1.0 and match_weight NaN.
     clusters: record_id, cluster_id; every input record once.
     model_summary: the model for display: how it was trained, the share of matching pairs, and per
       field and level the m and u probabilities and the match weight.
@@ -118,14 +119,18 @@ def prepare_records(records: pd.DataFrame) -> pd.DataFrame:
         raise LinkageInputError(f"record_id: {first!r} appears more than once")
     raw_kind = records["kind"].tolist() if "kind" in records.columns else [None] * len(records)
     given = [(normalise_text(kind) or "").lower() for kind in raw_kind]
-    frame["kind"] = [
-        kind if kind in ("person", "business", "vehicle", "address") else infer_kind(row)
-        for kind, row in zip(given, frame.to_dict("records"), strict=True)
-    ]
+    kinds = pd.Series(given, dtype="object")
+    unknown = ~kinds.isin(["person", "business", "vehicle", "address"])
+    if unknown.any():  # infer only where the partner's file did not say
+        rows = frame[unknown.to_numpy()].to_dict("records")
+        kinds[unknown] = [infer_kind(row) for row in rows]
+    frame["kind"] = kinds.to_numpy()
     frame["source"] = frame["source"].fillna("")
     frame["postcode_sector"] = [postcode_sector(value) for value in frame["postcode"]]
     frame["postcode_district"] = [postcode_district(value) for value in frame["postcode"]]
     frame["dob_year"] = frame["date_of_birth"].str.slice(0, 4)
+    both = frame["first_name"].notna() & frame["surname"].notna()
+    frame["full_name"] = (frame["first_name"] + " " + frame["surname"]).where(both, None)
     frame["email_user"] = frame["email"].str.split("@").str[0]
     return frame
 
@@ -459,7 +464,7 @@ def _with_confirmed(pairs: pd.DataFrame, decisions: Decisions, known: set[str]) 
                 "record_id_l": a,
                 "record_id_r": b,
                 "match_probability": 1.0,
-                "match_weight": math.inf,
+                "match_weight": math.nan,  # not scored: linked by the decision alone
                 "agreeing": [],
                 "evidence": {},
                 "decision": "confirmed",

@@ -4,6 +4,7 @@ communities, and shortest paths between nodes of interest."""
 from __future__ import annotations
 
 import time
+from array import array
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -49,6 +50,7 @@ class NetworkSummary:
     edge_count: int
     seconds: dict[str, float] = field(default_factory=dict)
     modularity: float | None = None
+    engine: str = "networkx"
 
 
 def _edge_rows(edges: Any) -> Iterable[tuple[Any, Any, Any, Any]]:
@@ -92,6 +94,9 @@ def build_graph(edges: Any, nodes: pd.DataFrame | None = None) -> nx.Graph:
             graph.add_node(node_id, kind=str(kind or "unknown"), label=label or node_id)
     adjacency = graph._adj  # direct access: building a million edges through add_edge is slow
     node_attributes = graph._node
+    # Integer edge lists kept beside the graph so the igraph engine need not walk it again.
+    position = {node: index for index, node in enumerate(node_attributes)}
+    lefts, rights, datas = array("q"), array("q"), []
     for row, (source, target, kind, weight) in enumerate(_edge_rows(edges), 1):
         a, b = _node_id(source, row, "source"), _node_id(target, row, "target")
         if kind not in EDGE_KINDS:
@@ -110,15 +115,50 @@ def build_graph(edges: Any, nodes: pd.DataFrame | None = None) -> nx.Graph:
             if node not in node_attributes:
                 node_attributes[node] = {"kind": "unknown", "label": node}
                 adjacency[node] = {}
+                position[node] = len(position)
         data = adjacency[a].get(b)
         if data is None:
             data = {"kinds": {kind}, "weight": weight}
             adjacency[a][b] = data
             adjacency[b][a] = data
+            lefts.append(position[a])
+            rights.append(position[b])
+            datas.append(data)
         else:
             data["kinds"].add(kind)
             data["weight"] += weight
+    graph.graph[_EDGE_INDEX] = (lefts, rights, datas)
     return graph
+
+
+_EDGE_INDEX = "convenor_edge_index"
+
+
+def _edge_index(graph: nx.Graph, node_list: list[str]):
+    """Integer edges (by position in node_list) and their data: from build_graph's record when
+    the graph is unchanged since (same nodes and edge count), else by walking the graph."""
+    recorded = graph.graph.get(_EDGE_INDEX)
+    if recorded is not None:
+        lefts, rights, datas = recorded
+        if len(datas) == graph.number_of_edges() and len(node_list) == len(graph._node):
+            return list(zip(lefts, rights, strict=True)), [data["weight"] for data in datas]
+    index = {node: position for position, node in enumerate(node_list)}
+    edges, weights = [], []
+    for a, b, data in graph.edges(data=True):
+        edges.append((index[a], index[b]))
+        weights.append(data.get("weight", 1.0))
+    return edges, weights
+
+
+IGRAPH_ABOVE_EDGES = 100_000  # "auto": graphs with more links than this use igraph's C code
+
+
+def _igraph_available() -> bool:
+    try:
+        import igraph  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def analyse(
@@ -127,64 +167,48 @@ def analyse(
     seed: int = 42,
     resolution: float = 1.0,
     communities: bool = True,
+    engine: str = "auto",
 ) -> NetworkSummary:
-    """Components, degree, approximate betweenness (k sampled sources) and Louvain communities."""
-    seconds: dict[str, float] = {}
-    started = time.perf_counter()
+    """Components, degree, approximate betweenness (k sampled sources) and communities.
+
+    engine "networkx" runs everything in networkx (Louvain communities); "igraph" hands the graph
+    to igraph's C implementations (Leiden communities, optimising modularity), which large graphs
+    need to finish in seconds; "auto" picks igraph above IGRAPH_ABOVE_EDGES links when installed.
+    Both are seeded: the same graph and seed give the same answer."""
+    if engine not in ("auto", "networkx", "igraph"):
+        raise NetworkInputError(f"engine: {engine!r} is not one of auto, networkx, igraph")
+    if engine == "auto":
+        large = graph.number_of_edges() > IGRAPH_ABOVE_EDGES
+        engine = "igraph" if large and _igraph_available() else "networkx"
     node_list = list(graph.nodes)
+    seconds: dict[str, float] = {}
+    if engine == "igraph":
+        found = _analyse_igraph(graph, node_list, k, seed, resolution, communities, seconds)
+    else:
+        found = _analyse_networkx(graph, node_list, k, seed, resolution, communities, seconds)
+    component_sets, degree, betweenness, community_sets, modularity = found
+
     component_of: dict[str, int] = {}
     sizes: list[int] = []
     kinds_of_component: list[str] = []
-    components = sorted(nx.connected_components(graph), key=lambda c: (-len(c), min(c)))
-    for index, members in enumerate(components):
+    for index, members in enumerate(sorted(component_sets, key=lambda c: (-len(c), min(c)))):
         for node in members:
             component_of[node] = index
         sizes.append(len(members))
         kinds = sorted({graph.nodes[node].get("kind", "unknown") for node in members})
         kinds_of_component.append(", ".join(kinds))
-    seconds["components"] = time.perf_counter() - started
-
-    started = time.perf_counter()
-    degree = dict(graph.degree())
-    seconds["degree"] = time.perf_counter() - started
-
-    started = time.perf_counter()
-    if graph.number_of_nodes() > 2 and k > 0:
-        sample = min(k, graph.number_of_nodes())
-        betweenness = nx.betweenness_centrality(
-            graph, k=None if sample == graph.number_of_nodes() else sample, seed=seed
-        )
-    else:
-        betweenness = dict.fromkeys(node_list, 0.0)
-    seconds["betweenness"] = time.perf_counter() - started
-
-    started = time.perf_counter()
     community_of: dict[str, int] = {}
-    modularity = None
     community_rows: list[dict[str, int]] = []
-    if communities and graph.number_of_edges():
-        found = nx.community.louvain_communities(
-            graph, weight="weight", resolution=resolution, seed=seed
-        )
-        found = sorted(found, key=lambda c: (-len(c), min(c)))
-        for index, members in enumerate(found):
-            for node in members:
-                community_of[node] = index
-            community_rows.append(
-                {
-                    "community_id": index,
-                    "size": len(members),
-                    "component_id": component_of[next(iter(members))],
-                }
-            )
-        modularity = nx.community.modularity(graph, found, weight="weight", resolution=resolution)
-    else:
-        for index, node in enumerate(sorted(node_list)):
+    for index, members in enumerate(sorted(community_sets, key=lambda c: (-len(c), min(c)))):
+        for node in members:
             community_of[node] = index
-            community_rows.append(
-                {"community_id": index, "size": 1, "component_id": component_of[node]}
-            )
-    seconds["communities"] = time.perf_counter() - started
+        community_rows.append(
+            {
+                "community_id": index,
+                "size": len(members),
+                "component_id": component_of[next(iter(members))],
+            }
+        )
 
     attributes = graph.nodes
     nodes = pd.DataFrame(
@@ -209,7 +233,102 @@ def analyse(
         edge_count=graph.number_of_edges(),
         seconds=seconds,
         modularity=modularity,
+        engine=engine,
     )
+
+
+def _analyse_networkx(graph, node_list, k, seed, resolution, communities, seconds):
+    started = time.perf_counter()
+    component_sets = list(nx.connected_components(graph))
+    seconds["components"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    degree = dict(graph.degree())
+    seconds["degree"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    count = graph.number_of_nodes()
+    if count > 2 and k > 0:
+        sample = None if k >= count else k
+        betweenness = nx.betweenness_centrality(graph, k=sample, seed=seed)
+    else:
+        betweenness = dict.fromkeys(node_list, 0.0)
+    seconds["betweenness"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    modularity = None
+    if communities and graph.number_of_edges():
+        community_sets = nx.community.louvain_communities(
+            graph, weight="weight", resolution=resolution, seed=seed
+        )
+        modularity = nx.community.modularity(
+            graph, community_sets, weight="weight", resolution=resolution
+        )
+    else:
+        community_sets = [{node} for node in node_list]
+    seconds["communities"] = time.perf_counter() - started
+    return component_sets, degree, betweenness, community_sets, modularity
+
+
+def _analyse_igraph(graph, node_list, k, seed, resolution, communities, seconds):
+    import random
+
+    import igraph
+
+    started = time.perf_counter()
+    edges, weights = _edge_index(graph, node_list)
+    twin = igraph.Graph(n=len(node_list), edges=edges, directed=False)
+    twin.es["weight"] = weights
+    seconds["convert"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    membership = twin.connected_components().membership
+    groups: dict[int, set[str]] = {}
+    for node, group in zip(node_list, membership, strict=True):
+        groups.setdefault(group, set()).add(node)
+    component_sets = list(groups.values())
+    seconds["components"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    degree = dict(zip(node_list, twin.degree(), strict=True))
+    seconds["degree"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    count = len(node_list)
+    if count > 2 and k > 0:
+        sources = None if k >= count else random.Random(seed).sample(range(count), k)
+        raw = twin.betweenness(directed=False, sources=sources)
+        # As networkx normalises: pairs (n-1)(n-2)/2, and n/k for a sample of k sources.
+        scale = 2 / ((count - 1) * (count - 2)) * (count / (k if sources is not None else count))
+        betweenness = {node: value * scale for node, value in zip(node_list, raw, strict=True)}
+    else:
+        betweenness = dict.fromkeys(node_list, 0.0)
+    seconds["betweenness"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    modularity = None
+    if communities and graph.number_of_edges():
+        igraph.set_random_number_generator(random.Random(seed))
+        try:
+            partition = twin.community_leiden(
+                objective_function="modularity",
+                weights="weight",
+                resolution=resolution,
+                n_iterations=2,
+            )
+        finally:
+            igraph.set_random_number_generator(random)
+        groups = {}
+        for node, group in zip(node_list, partition.membership, strict=True):
+            groups.setdefault(group, set()).add(node)
+        community_sets = list(groups.values())
+        modularity = twin.modularity(
+            partition.membership, weights="weight", resolution=resolution, directed=False
+        )
+    else:
+        community_sets = [{node} for node in node_list]
+    seconds["communities"] = time.perf_counter() - started
+    return component_sets, degree, betweenness, community_sets, modularity
 
 
 def paths_of_interest(
