@@ -285,3 +285,43 @@ def test_compare_two_versions_side_by_side(client, login, profiles):
     response = client.get(f"/profiles/{profiles.profile.pk}/compare/", {"before": 1, "after": 1})
     assert "Choose two different versions" in response.content.decode()
     assert first.number == 1 and second.number == 2
+
+
+def test_a_build_lost_with_its_process_is_marked_failed(client, login, profiles):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    analyst = profiles.world.people["analyst"]
+    version = services.request_build(analyst, profiles.profile, "2025Q4", background=False)
+    ProfileVersion.objects.filter(pk=version.pk).update(
+        status="building", requested_at=timezone.now() - dt.timedelta(hours=3)
+    )
+    login(analyst)
+    page = client.get(profiles.profile.get_absolute_url()).content.decode()
+    version.refresh_from_db()
+    assert version.status == "failed" and "interrupted" in version.error
+    assert "Failed" in page
+    fresh = services.request_build(analyst, profiles.profile, "2025Q4", background=False)
+    assert fresh.status == "queued"  # a recent build is left alone
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_build_runs_in_a_background_thread(world, preston, monkeypatch):
+    """On PostgreSQL (which serves several connections at once): the build runs in a thread,
+    writing its progress, and the version ends built."""
+    import time
+
+    monkeypatch.setenv("CONVENOR_PROFILE_BUILD_INLINE", "0")
+    analyst = world.people["analyst"]
+    profile = services.create_profile(analyst, world.shared, [PRESTON])
+    version = services.request_build(analyst, profile, "2025Q4")  # starts on commit
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        version.refresh_from_db()
+        if version.is_finished:
+            break
+        time.sleep(0.2)
+    assert version.status == "built", version.error
+    assert version.progress == 100

@@ -3,6 +3,7 @@ writes the audit entry; pages, the API and the ``convenor profile`` command call
 
 from __future__ import annotations
 
+import datetime
 import logging
 from collections.abc import Callable
 
@@ -26,6 +27,24 @@ logger = logging.getLogger(__name__)
 
 LOCAL_AUTHORITY = Area.Kind.LOWER_TIER
 MAX_AREAS = 60
+# A build that has not finished this long after it was asked for was lost (the process that ran
+# it stopped): it is marked failed so that the profile shows it and a new one can be built.
+STALE_BUILD = datetime.timedelta(hours=2)
+
+
+def fail_lost_builds(profile: Profile | None = None) -> int:
+    """Mark builds that can no longer finish as failed; returns how many."""
+    lost = ProfileVersion.objects.filter(
+        status__in=[ProfileVersion.Status.QUEUED, ProfileVersion.Status.BUILDING],
+        requested_at__lt=timezone.now() - STALE_BUILD,
+    )
+    if profile is not None:
+        lost = lost.filter(profile=profile)
+    return lost.update(
+        status=ProfileVersion.Status.FAILED,
+        stage="Failed",
+        error="The build was interrupted (the server stopped while it ran): build it again.",
+    )
 
 
 def resolve_areas(codes: list[str]) -> list[Area]:
@@ -125,6 +144,7 @@ def request_build(
         )
     period = parse_period(period)
     Profile.objects.select_for_update().filter(pk=profile.pk).first()
+    fail_lost_builds(profile)
     number = (profile.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     version = ProfileVersion.objects.create(
         profile=profile,

@@ -107,6 +107,7 @@ def profile_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, f"Building version {version.number}")
                 return redirect(version)
+    services.fail_lost_builds(profile)
     versions = list(visible(request.user, profile.versions.all()).order_by("-number"))
     built = [v for v in versions if v.status == ProfileVersion.Status.BUILT]
     compare_form = CompareForm(versions=built) if len(built) >= 2 else None
