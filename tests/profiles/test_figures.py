@@ -261,6 +261,14 @@ def test_public_summary_of_the_counted_world(profiles, counted, dataset):
     for secret in ("Fishergate Crew", "Ribble Traders", "PR1", "Driver"):
         assert secret not in text
     sections = summary.figures["sections"]
+    assert sections["partner_data"]["figures"]["datasets"] == [
+        {
+            "label": "Taxi and private hire licences",
+            "holder": "Partner Council",
+            "records": "",
+            "linked_to_groups": "",
+        }
+    ]
     assert sections["intelligence"]["figures"]["total"] == "fewer than 5"
     assert sections["groups"]["figures"]["total"] == "fewer than 5"
     assert [r["name"] for r in sections["threat_areas"]["figures"]["ranked"]][0].startswith(

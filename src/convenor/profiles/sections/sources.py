@@ -418,18 +418,14 @@ def partner_data_section(ctx: BuildContext) -> SectionResult:
 
 @public_view("partner_data")
 def partner_data_public(figures: dict, threshold: int) -> dict:
-    from ..suppression import suppress
-
+    """Which partners' data the profile draws on; no counts (how many of a trade's records are
+    linked to groups is for the partnership, not for the public)."""
     return {
         "datasets": [
-            {
-                "label": d["label"],
-                "holder": d["holder"],
-                "records": suppress(d["records"], threshold).text,
-                "linked_to_groups": suppress(d["linked_to_groups"], threshold).text,
-            }
+            {"label": d["label"], "holder": d["holder"], "records": "", "linked_to_groups": ""}
             for d in figures["datasets"]
         ],
+        "public": True,
     }
 
 
