@@ -58,7 +58,13 @@ def test_bad_period_is_refused_and_nothing_is_queued(profiles):
 
 
 def test_build_freezes_figures_with_sources_and_records_progress(profiles):
+    from convenor.core.models import Area
+
     analyst = profiles.world.people["analyst"]
+    # The partner council works across the force area that contains Preston; the outsider,
+    # though it works there, is not in the partnership.
+    profiles.world.partner.areas.set(Area.objects.filter(code="E23000003"))
+    profiles.world.outside.areas.set(Area.objects.filter(code=PRESTON))
     seen = []
     version = services.request_build(analyst, profiles.profile, "2025Q4", background=False)
     assert version.status == "queued" and version.number == 1
@@ -79,6 +85,7 @@ def test_build_freezes_figures_with_sources_and_records_progress(profiles):
         }
     ]
     assert area["figures"]["agreements"][0]["title"] == "Shared ISA"
+    assert area["figures"]["partners_working_here"] == ["Partner Council"]
     assert any(s["kind"] == "reference" for s in area["sources"])
     map_ = figures["sections"]["map"]["figures"]
     assert len(map_["outline"]) == 6

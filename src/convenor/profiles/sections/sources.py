@@ -20,7 +20,7 @@ from convenor.core.access import visible
 
 from ..periods import Period
 from . import BuildContext, SectionResult, Source, public_view, section
-from .area import register_point_source
+from .area import local_partners, register_point_source
 
 GROUPS = "convenor.groups"
 INTELLIGENCE = "convenor.intelligence"
@@ -578,9 +578,7 @@ def _best_placed(ctx: BuildContext, p: str, exclude: set[str] = frozenset()) -> 
     """The partner best placed to act on a P: the first organisation of the partnership working
     in the area whose kind comes first in the configured preference for that P."""
     preference = ctx.config.best_placed.get(p, [])
-    members = list(
-        ctx.partnership.organisations.filter(areas__code__in=ctx.area_codes).distinct()
-    ) or list(ctx.partnership.organisations.all())
+    members = list(local_partners(ctx))
     members += [
         o for o in ctx.partnership.organisations.all() if o not in members
     ]  # national partners too, after local ones
