@@ -309,7 +309,8 @@ def _intelligence_points(ctx: BuildContext):
             continue
         if location.easting is not None and location.northing is not None:
             points.extend([(location.easting, location.northing)] * n)
-    return points, [], "intelligence reports"
+    sources = list(ctx.results["intelligence"].sources) if "intelligence" in ctx.results else []
+    return points, sources, "intelligence reports"
 
 
 # --- Partners' data -----------------------------------------------------------------------
@@ -445,7 +446,12 @@ def _network_points(ctx: BuildContext):
         .exclude(northing__isnull=True)
         .values_list("easting", "northing")
     )
-    return list(rows), [], "partner records linked to group networks"
+    partner = ctx.results.get("partner_data")
+    return (
+        list(rows),
+        list(partner.sources) if partner else [],
+        ("partner records linked to group networks"),
+    )
 
 
 # --- Threat areas ranked by harm ----------------------------------------------------------
@@ -674,9 +680,14 @@ def opportunities_section(ctx: BuildContext) -> SectionResult:
         item["number"] = number
         item["p_label"] = P_LABELS[item["p"]]
     counts = Counter(i["p"] for i in items)
+    sources: list[Source] = []
+    for key in ("groups", "partner_data", "intelligence"):
+        part = ctx.results.get(key)
+        if part is not None:
+            sources.extend(s for s in part.sources if s not in sources)
     return SectionResult(
         figures={"opportunities": items},
-        sources=[],
+        sources=sources,
         metrics={f"opportunities.{p}": counts.get(p, 0) for p in P_ORDER},
     )
 
