@@ -231,6 +231,12 @@ def test_figures_match_the_hand_count(profiles, counted, dataset):
     assert {o["p"] for o in opportunities} == {"pursue", "prevent", "prepare", "protect"}
     assert all(o["partner"] for o in opportunities)
 
+    # Every figure says where it came from.
+    for key, sec in sections.items():
+        assert sec["sources"], f"{key} names no source"
+        assert all(src["name"] and src["kind"] for src in sec["sources"])
+    assert sections["partner_data"]["sources"][0]["as_of"] == "2025-12-15"
+
     response = f["response"]
     assert response["level"] == "priority"
     texts = [r["text"] for r in response["reasons"]]
