@@ -285,6 +285,8 @@ def test_public_summary_of_the_counted_world(profiles, counted, dataset):
         "Prepare",
     }
     reasons = [r["text"] for r in summary.figures["response"]["reasons"]]
+    assert "Intelligence reports rose markedly on the quarter before" in reasons
+    assert not any("200" in r for r in reasons)
     assert "fewer than 5 organised crime group(s) in band 1 (the highest threat) operate here" in (
         reasons
     )
@@ -328,6 +330,16 @@ def test_partner_records_linked_to_group_networks(profiles, counted, dataset):
     reasons = [r["rule"] for r in version.figures["response"]["reasons"]]
     assert "partner_data.linked_records at least 1 → enhanced" in reasons
     assert "partner_data.linked_records at least 25 → priority" not in reasons
+    # The public summary says so in its own words, without the count.
+    from convenor.profiles import services
+
+    summary = services.prepare_public_summary(w.people["analyst"], version)
+    public = [r["text"] for r in summary.figures["response"]["reasons"]]
+    assert (
+        "Partner records (licences, contracts, tenancies, claims) are linked to organised crime "
+        "groups" in public
+    )
+    assert not any("2 partner" in r for r in public)
 
 
 def test_an_opportunity_becomes_a_board_action_in_one_step(client, login, profiles, counted):

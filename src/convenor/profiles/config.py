@@ -27,6 +27,7 @@ class ResponseRule:
     test: str
     threshold: float
     reason: str
+    public_reason: str = ""
 
     def applies(self, value: float) -> bool:
         if self.test == "at_least":
@@ -123,7 +124,10 @@ def parse_config(data: Any, source: str = "") -> ProfileConfig:
         reason = rule.get("reason") or f"{metric} is {{value}}"
         if not isinstance(reason, str):
             raise ConfigError(f"{where}.reason must be text")
-        rules.append(ResponseRule(level, metric, tests[0], float(number), reason))
+        public_reason = rule.get("public_reason", "")
+        if not isinstance(public_reason, str):
+            raise ConfigError(f"{where}.public_reason must be text")
+        rules.append(ResponseRule(level, metric, tests[0], float(number), reason, public_reason))
     vulnerable = data.get("vulnerability_threat_areas") or []
     if not isinstance(vulnerable, list) or not all(isinstance(v, str) for v in vulnerable):
         raise ConfigError("vulnerability_threat_areas must be a list of threat area codes")
