@@ -421,3 +421,36 @@ def test_an_opportunity_becomes_a_board_action_in_one_step(client, login, profil
         ).status_code
         == 404
     )
+
+
+def test_what_changed_between_two_quarters(client, login, profiles, counted):
+    """2025Q3: both shared groups unassessed; 2025Q4: Fishergate Crew band 1, Ribble Traders
+    band 2; 2026Q1: Fishergate Crew reassessed to band 3."""
+    from convenor.profiles.compare import compare_versions
+
+    analyst = profiles.world.people["analyst"]
+    q3 = build(analyst, profiles.profile, "2025Q3")
+    q4 = build(analyst, profiles.profile, "2025Q4")
+    q1 = build(analyst, profiles.profile, "2026Q1")
+    changes = compare_versions(q3, q4)
+    assert {(g["name"], g["before"], g["after"]) for g in changes["groups"]} == {
+        ("Fishergate Crew", "Not assessed", "Band 1 (high)"),
+        ("Ribble Traders", "Not assessed", "Band 2 (medium)"),
+    }
+    assert changes["response"]["changed"]
+    assert compare_versions(q4, q1)["groups"] == [
+        {
+            "name": "Fishergate Crew",
+            "change": "band",
+            "before": "Band 1 (high)",
+            "after": "Band 3 (low)",
+        }
+    ]
+    metrics = {m.key: m for m in changes["metrics"]}
+    assert (metrics["groups.band_1"].before, metrics["groups.band_1"].after) == (0, 1)
+    assert metrics["groups.band_1"].direction == "up"
+    login(analyst)
+    text = client.get(
+        f"/profiles/{profiles.profile.pk}/compare/", {"before": q4.number, "after": q1.number}
+    ).content.decode()
+    assert "Fishergate Crew" in text and "Band 3 (low)" in text
