@@ -127,6 +127,35 @@ def profile_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _links_for_viewer(user, version: ProfileVersion, sections: list[dict]) -> None:
+    """Where the viewer may see the records behind a count, link to them: the groups they may
+    see, and the threat picture's network when they may read the partnership's records."""
+    from django.apps import apps
+
+    for item in sections:
+        if item["key"] == "groups" and apps.is_installed("convenor.groups"):
+            from convenor.groups.models import OrganisedCrimeGroup
+
+            ids = [g["id"] for g in item["figures"].get("groups", [])]
+            seen = set(
+                visible(user, OrganisedCrimeGroup.objects.filter(pk__in=ids)).values_list(
+                    "pk", flat=True
+                )
+            )
+            item["groups_view"] = [
+                {**g, "url": reverse("groups:detail", args=[g["id"]]) if g["id"] in seen else ""}
+                for g in item["figures"].get("groups", [])
+            ]
+        if item["key"] == "partner_data" and apps.is_installed("convenor.threat"):
+            from convenor.threat.access_rules import readable_datasets
+
+            readable = readable_datasets(access.standing(user)).filter(
+                partnership=version.profile.partnership
+            )
+            if readable.exists():
+                item["records_url"] = reverse("threat:network")
+
+
 def _version(request: HttpRequest, pk: int, number: int) -> ProfileVersion:
     return get_visible_or_404(
         request.user,
@@ -146,6 +175,7 @@ def version_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         services.read_version(request.user, version)
         summary = PublicSummary.objects.filter(version=version).first()
         context.update(section_context(version.figures, version=version))
+        _links_for_viewer(request.user, version, context["sections"])
         boards = services.boards_for(request.user, version.profile)
         if boards is not None and boards.exists():
             for item in context["sections"]:
