@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -54,6 +55,25 @@ ROLES = [
 
 @pytest.fixture
 def world(db) -> World:
+    return build_world()
+
+
+@contextmanager
+def built_once(django_db_blocker):
+    """Build a module's test data once, as Django's ``TestCase.setUpTestData`` does.
+
+    The data is made inside a transaction that stays open while the module's tests run; each
+    test's own transaction (the ``db`` fixture) nests inside it as a savepoint and is rolled back
+    after the test, and the whole lot is rolled back when the module ends. Large access matrices
+    use it so that hundreds of cells share one set-up instead of building it per cell.
+    """
+    with django_db_blocker.unblock():
+        with transaction.atomic():
+            yield
+            transaction.set_rollback(True)
+
+
+def build_world() -> World:
     own = OrganisationFactory(name="Own Police", kind="police_force")
     partner = OrganisationFactory(name="Partner Council", kind="council")
     outside = OrganisationFactory(name="Outside Council", kind="council")

@@ -458,3 +458,22 @@ def test_an_author_who_leaves_the_organisation_loses_sight_of_its_reports(client
     client = Client()
     verified_login(client, author)
     assert client.get(intel.own_report.get_absolute_url()).status_code == 404
+
+
+def test_recipients_lose_sight_when_the_agreement_lapses(client, world, intel):
+    verified_login(client, world.people["partner_person"])
+    url = intel.shared_report.get_absolute_url()
+    assert client.get(url).status_code == 200
+    world.shared_agreement.starts_on = timezone.localdate() - datetime.timedelta(days=400)
+    world.shared_agreement.review_date = timezone.localdate() - datetime.timedelta(days=1)
+    world.shared_agreement.save()
+    assert client.get(url).status_code == 404
+    assert "Shared report" not in client.get("/intelligence/").content.decode()
+    renewed = AgreementFactory(partnership=world.shared, title="Renewed ISA")
+    renewed.parties.set([world.own, world.partner])
+    assert client.get(url).status_code == 200
+    # The originator never loses sight of its own report.
+    owner = Client()
+    verified_login(owner, world.people["analyst"])
+    renewed.parties.set([world.own])
+    assert owner.get(url).status_code == 200

@@ -74,6 +74,10 @@ def areas(db):
 
 @pytest.fixture
 def threat(world) -> ThreatWorld:
+    return build_threat(world)
+
+
+def build_threat(world) -> ThreatWorld:
     own_analyst = world.people["analyst"]
     partner_analyst = UserFactory(username="partner-analyst", first_name="Priya", last_name="Shah")
     MembershipFactory(user=partner_analyst, organisation=world.partner, role="analyst")
@@ -100,6 +104,10 @@ def threat(world) -> ThreatWorld:
 
 @pytest.fixture
 def imported(threat, areas):
+    return import_all(threat)
+
+
+def import_all(threat: ThreatWorld) -> ThreatWorld:
     """Both shared datasets imported; the two Whitlow records are the same man."""
     services.import_file(
         threat.own_analyst,

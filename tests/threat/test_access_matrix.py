@@ -13,9 +13,11 @@ import json
 import pytest
 from rest_framework.test import APIClient
 
+from convenor.core.areas import load_areas
 from convenor.threat import services
 from convenor.threat.models import LinkageRun, LinkDecision, MatchPair, Record
-from tests.conftest import ROLES, verified_login
+from tests.conftest import ROLES, build_world, built_once, verified_login
+from tests.threat.conftest import build_threat, import_all
 
 ADMIN, ANALYST, PRACTITIONER, BOARD, AUDITOR = ROLES
 PARTNER_ANALYST, PARTNER_PRACTITIONER, OUTSIDE_ANALYST = (
@@ -38,10 +40,20 @@ def viewer(t, name):
     }.get(name) or t.core.people[name]
 
 
+@pytest.fixture(scope="module")
+def linked_once(django_db_setup, django_db_blocker):
+    with built_once(django_db_blocker):
+        load_areas()
+        yield build_linked(import_all(build_threat(build_world())))
+
+
 @pytest.fixture
-def linked(imported):
+def linked(db, linked_once):
+    return linked_once
+
+
+def build_linked(t):
     """Imported datasets, one current link A–B, one link inside C, a decision on A–B."""
-    t = imported
 
     def person(dataset, surname):
         return Record.objects.get(dataset=dataset, kind="person", surname=surname)

@@ -1,9 +1,25 @@
+from functools import cache
+
+from django.apps import apps
+from django.conf import settings
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.urls import reverse
 
 # Pages a signed-in user may reach before the second factor: the sign-in steps themselves.
 _OPEN_PREFIXES = ("/static/", "/sign-in/", "/sign-out/", "/api/")
+
+
+@cache
+def _open_prefixes() -> tuple[str, ...]:
+    """The sign-in steps, plus each app's public pages (AppConfig ``public_paths``, under its
+    ``url_prefix``), which anybody may use, so a half-signed-in person may too."""
+    prefixes = list(_OPEN_PREFIXES)
+    for name in settings.CONVENOR_APPS:
+        config = apps.get_app_config(name.rsplit(".", 1)[-1])
+        for path in getattr(config, "public_paths", ()):
+            prefixes.append(f"/{config.url_prefix}/{path}")
+    return tuple(prefixes)
 
 
 class RequireSecondFactorMiddleware:
@@ -19,7 +35,7 @@ class RequireSecondFactorMiddleware:
     def __call__(self, request):
         user = request.user
         if user.is_authenticated and not user.is_verified():
-            if not request.path.startswith(_OPEN_PREFIXES):
+            if not request.path.startswith(_open_prefixes()):
                 return redirect(reverse("core:verify"))
         return self.get_response(request)
 

@@ -15,10 +15,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 
 from convenor.core.access import Action, Rule, Standing, rule_for
-from convenor.core.models import Role
+from convenor.core.models import InformationSharingAgreement, Role
 
 from .models import (
     Acknowledgement,
@@ -56,12 +56,22 @@ def originator_side(s: Standing, prefix: str = "") -> Q:
     ) | Q(**{f"{prefix}owner_organisation__in": manager_organisations(s)})
 
 
+def current_grants(organisations: frozenset[int]) -> QuerySet:
+    """Dissemination grants to ``organisations`` that an information sharing agreement in force
+    today still covers: when the agreement between the owner and the recipient lapses, the
+    recipient stops seeing the report until it is renewed."""
+    covering = (
+        InformationSharingAgreement.objects.current()
+        .filter(parties=OuterRef("report__owner_organisation"))
+        .filter(parties=OuterRef("organisation"))
+    )
+    return Dissemination.objects.filter(organisation__in=organisations).filter(Exists(covering))
+
+
 def report_q(s: Standing, prefix: str = "") -> Q:
     if not s.authenticated:
         return Q(pk__in=[])
-    shared = IntelligenceReport.objects.filter(
-        disseminations__organisation__in=receiving_organisations(s)
-    ).values("pk")
+    shared = current_grants(receiving_organisations(s)).values("report_id")
     return originator_side(s, prefix) | Q(**{f"{prefix}pk__in": shared})
 
 

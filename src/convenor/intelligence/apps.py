@@ -6,6 +6,8 @@ class IntelligenceConfig(AppConfig):
     label = "intelligence"
     verbose_name = "Intelligence"
     url_prefix = "intelligence"
+    # The anonymous reporting channel: open to anybody, so no second-factor redirect either.
+    public_paths = ("report/",)
     # Menu entries: (label, URL name, who sees it: "all" or an access.Action on a model label).
     navigation = [
         ("Intelligence", "intelligence:reports", "view:intelligence.IntelligenceReport"),
