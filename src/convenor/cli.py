@@ -7,10 +7,12 @@ convenor load-areas       load ONS local authorities, police force areas and reg
 convenor profile build    build a SOC local profile (--area CODE --period 2025Q4)
 convenor intelligence purge  destroy anonymous reports past their retention period
 convenor createsuperuser  create an operator account
-convenor monitoring-report BOARD --as USERNAME -o FILE.pdf   a board's monitoring report (PDF)
-convenor overdue-actions --as USERNAME [--board BOARD]       overdue board actions
 convenor import FILE      import a partner file into a dataset (progress bar; all or nothing)
 convenor link             link a partnership's datasets into entities (progress bar)
+convenor monitoring-report BOARD --as USERNAME -o FILE.pdf   a board's monitoring report (PDF)
+convenor overdue-actions --as USERNAME [--board BOARD]       overdue board actions
+convenor group-rankings --as USERNAME [--area CODE] [--threat-area CODE]   ranked groups (CSV)
+convenor scoring-model [--file PATH]   check the group scoring model; a worked example
 convenor <django command> any other Django management command (migrate, check, ...)
 """
 
@@ -28,13 +30,13 @@ OPERATOR_COMMANDS = {
     "intelligence": "Intelligence: 'intelligence purge' destroys anonymous reports past retention",
     "createsuperuser": "Create an operator account",
     "migrate": "Bring the database schema up to date",
-    "monitoring-report": "Governance: a board's monitoring report as a PDF",
-    "overdue-actions": "Governance: open board actions past their due date",
     "import": "Import a partner file: 'import FILE --dataset ID --mapping M.yaml --user NAME'",
     "link": "Link a partnership's datasets: 'link --partnership SLUG --user NAME'",
     "group-rankings": "Organised crime groups ranked by score, as CSV (--as USER, audited)",
     "scoring-model": "Check the organised crime group scoring model and show a worked example",
     "load-taxonomy": "Reload threat areas and harm characteristics from reference YAML",
+    "monitoring-report": "Governance: a board's monitoring report as a PDF",
+    "overdue-actions": "Governance: open board actions past their due date",
 }
 
 

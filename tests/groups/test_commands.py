@@ -71,3 +71,19 @@ def test_taxonomy_reload_is_idempotent(db):
     assert ThreatArea.objects.get(code="firearms").name == "Firearms"
     assert ThreatArea.objects.count() == 13
     assert "Loaded 13 threat areas and 5 harm characteristics" in out.getvalue()
+
+
+def test_threat_area_codes_are_the_same_as_governance_priorities(db):
+    """One taxonomy of threat areas across Convenor: boards and actions (governance) and groups
+    use the same codes."""
+    from pathlib import Path
+
+    import yaml
+
+    import convenor
+
+    governance = Path(convenor.__file__).parent / "governance" / "reference" / "priorities.yaml"
+    if not governance.exists():
+        pytest.skip("the governance app is not in this tree")
+    codes = {t["code"] for t in yaml.safe_load(governance.read_text())["threat_areas"]}
+    assert set(ThreatArea.objects.values_list("code", flat=True)) == codes

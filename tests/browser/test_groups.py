@@ -1,4 +1,6 @@
-"""An analyst in a real browser: the group list, a group's detail, the assessment form (with its
+"""Organised crime groups in a real browser (here, not in tests/groups/, so that it shares the one
+session-scoped browser of tests/browser/conftest.py: a second Playwright session in the same run
+fails). An analyst: the group list, a group's detail, the assessment form (with its
 errors) and the ranking. axe-core finds no WCAG 2.2 AA violation; the CSP blocks nothing."""
 
 from __future__ import annotations
@@ -9,7 +11,6 @@ from playwright.sync_api import expect
 from convenor.core.demo import load_demo
 from convenor.groups.demo import load_demo as load_groups_demo
 from convenor.groups.models import OrganisedCrimeGroup
-from tests.browser.conftest import browser, page  # noqa: F401  (fixtures)
 from tests.browser.test_journeys import _accessible, _sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -22,7 +23,7 @@ def demo_accounts():
     return accounts
 
 
-def test_analyst_reads_groups_assesses_one_and_ranks_them(page, demo_accounts):  # noqa: F811
+def test_analyst_reads_groups_assesses_one_and_ranks_them(page, demo_accounts):
     _sign_in(page, "lee.barnes", demo_accounts["lee.barnes"].password)
     page.get_by_role("link", name="Crime groups").click()
     expect(page.get_by_role("heading", name="Organised crime groups")).to_be_visible()
