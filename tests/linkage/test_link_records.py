@@ -211,3 +211,24 @@ def test_no_django_inside_the_libraries():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_fewer_than_fifty_records_never_train(known_records):
+    result = link_records(known_records, LinkageSettings(train_min_records=1))
+    assert result.model_summary["training"] == [
+        f"prior m and u values: {len(KNOWN_RECORDS)} records are fewer than the 50 needed to train"
+    ]
+    assert clusters_of(result) == sorted(EXPECTED_CLUSTERS, key=lambda group: sorted(group))
+
+
+def test_training_on_data_without_any_duplicates_keeps_a_usable_model():
+    vehicles = pd.DataFrame(
+        {
+            "record_id": [f"v{i}" for i in range(60)],
+            "vehicle_registration": [f"AB{i:02d}CDE" for i in range(60)],
+        }
+    )
+    result = link_records(vehicles, LinkageSettings(train_min_records=50))
+    assert "share of matching pairs set to 1/n" in " ".join(result.model_summary["training"])
+    assert result.model_summary["probability_two_random_records_match"] == pytest.approx(1 / 60)
+    assert result.clusters["cluster_id"].nunique() == 60

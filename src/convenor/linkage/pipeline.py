@@ -36,6 +36,9 @@ COMPARED_COLUMNS = tuple(
 )
 
 
+MIN_RECORDS_TO_TRAIN = 50  # below this, never train, whatever the settings say
+
+
 class LinkageInputError(ValueError):
     """The records cannot be linked as given; the message names the column and the problem."""
 
@@ -269,16 +272,21 @@ def link_records(
             retain_intermediate_calculation_columns=True,
         )
         linker = Linker(table, creator, log_level=None)
-        if count >= settings.train_min_records:
+        if count >= max(MIN_RECORDS_TO_TRAIN, settings.train_min_records):
             _train(linker, present, settings, summary, report)
             # Expectation maximisation can drive an m (or u) to almost nothing when a level is
             # rare in the training pairs, which would make that level veto any match. Floor them
             # and rebuild the linker from the floored model.
-            linker = Linker(table, _floored(linker.misc.save_model_to_json()), log_level=None)
+            trained = _floored(
+                linker.misc.save_model_to_json(),
+                _prior_share_of_matches(count),
+                summary["training"],
+            )
+            linker = Linker(table, trained, log_level=None)
         else:
             summary["training"].append(
                 f"prior m and u values: {count} records are fewer than the "
-                f"{settings.train_min_records} needed to train"
+                f"{max(MIN_RECORDS_TO_TRAIN, settings.train_min_records)} needed to train"
             )
         report("scoring pairs", 0.6)
         threshold = min(settings.review_threshold, settings.match_threshold)
@@ -318,10 +326,13 @@ def _train(linker, present: set[str], settings: LinkageSettings, summary: dict, 
         except Exception as error:  # noqa: BLE001 — keep the prior and say so
             notes.append(f"share of matching pairs kept at its prior: {error}")
     report("estimating u by random sampling", 0.2)
-    linker.training.estimate_u_using_random_sampling(
-        max_pairs=settings.u_max_pairs, seed=settings.seed
-    )
-    notes.append(f"u estimated from up to {int(settings.u_max_pairs):,} random pairs")
+    try:
+        linker.training.estimate_u_using_random_sampling(
+            max_pairs=settings.u_max_pairs, seed=settings.seed
+        )
+        notes.append(f"u estimated from up to {int(settings.u_max_pairs):,} random pairs")
+    except Exception as error:  # noqa: BLE001 — keep the prior u values and say so
+        notes.append(f"u estimation failed, prior u values kept: {error}")
     training_rules = model.training_rules_for(present)
     for index, rule in enumerate(training_rules):
         report("estimating m by expectation maximisation", 0.3 + 0.2 * index / len(training_rules))
@@ -342,7 +353,11 @@ PROBABILITY_FLOOR = 1e-3  # m and u floors: no single level may weigh more than 
 U_FLOOR = 1e-6
 
 
-def _floored(model_dict: dict) -> dict:
+def _floored(model_dict: dict, prior_share: float, notes: list[str]) -> dict:
+    share = model_dict.get("probability_two_random_records_match")
+    if not share or not 0 < share < 1:  # deterministic rules found no match at all
+        model_dict["probability_two_random_records_match"] = prior_share
+        notes.append("the deterministic rules found no matches: share of matching pairs set to 1/n")
     for comparison in model_dict["comparisons"]:
         for level in comparison["comparison_levels"]:
             if level.get("is_null_level"):
