@@ -171,3 +171,50 @@ def test_changing_the_rules_changes_the_level():
     config = parse_config(data)
     assert decide({"intelligence.reports": 3}, config.response).level == "enhanced"
     assert decide({"intelligence.reports": 2}, config.response).level == "standard"
+
+
+_yaml_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-(10**6), 10**6) | st.floats() | st.text(max_size=8),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.dictionaries(
+        st.sampled_from(
+            [
+                "suppression",
+                "map",
+                "trend_quarters",
+                "response_levels",
+                "vulnerability_threat_areas",
+                "best_placed",
+            ]
+        ),
+        _yaml_values,
+    )
+)
+def test_any_garbled_configuration_is_refused_with_a_config_error(data):
+    """Whatever a partnership's file holds, it is either a valid configuration or a
+    ConfigError naming what is wrong: never another exception."""
+    base = _config()
+    base.update(data)
+    try:
+        config = parse_config(base)
+    except ConfigError as problem:
+        assert str(problem)
+        return
+    assert config.response.levels
+    decide({"groups.band_1": 1}, config.response)
+
+
+def test_suppression_threshold_from_the_environment(monkeypatch):
+    monkeypatch.setenv("CONVENOR_PROFILE_SUPPRESSION_THRESHOLD", "9")
+    assert parse_config(_config()).suppression_threshold == 9
+    monkeypatch.setenv("CONVENOR_PROFILE_SUPPRESSION_THRESHOLD", "nine")
+    with pytest.raises(ConfigError, match="CONVENOR_PROFILE_SUPPRESSION_THRESHOLD"):
+        parse_config(_config())

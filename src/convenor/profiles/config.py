@@ -83,8 +83,14 @@ def parse_config(data: Any, source: str = "") -> ProfileConfig:
     map_ = data.get("map") or {}
     if not isinstance(suppression, dict) or not isinstance(map_, dict):
         raise ConfigError("suppression and map must be mappings")
-    threshold = int(os.environ.get("CONVENOR_PROFILE_SUPPRESSION_THRESHOLD", "-1"))
-    if threshold < 0:
+    raw_threshold = os.environ.get("CONVENOR_PROFILE_SUPPRESSION_THRESHOLD", "").strip()
+    if raw_threshold:
+        if not raw_threshold.isdigit() or int(raw_threshold) > 100:
+            raise ConfigError(
+                "CONVENOR_PROFILE_SUPPRESSION_THRESHOLD must be a whole number from 0 to 100"
+            )
+        threshold = int(raw_threshold)
+    else:
         threshold = _whole(suppression, "threshold", "suppression", 0, 100)
     grid = _whole(map_, "grid_metres", "map", 100, 100_000)
     trend = _whole(data, "trend_quarters", "profile", 2, 20)
