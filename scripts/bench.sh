@@ -14,3 +14,5 @@ echo "== linkage at scale"
 $BIN/python -m benchmarks.bench_scale --sizes "${BENCH_SIZES:-10000,100000,1000000}"
 echo "== network analysis at scale"
 $BIN/python -m benchmarks.bench_network --edges "${BENCH_EDGES:-1000000}"
+echo "== SOC local profile of one area: 1,000,000 partner records, 100,000 intelligence reports"
+$BIN/python -m benchmarks.bench_profile

@@ -18,6 +18,11 @@ OUTLINE_SQUARES = [[e, n] for e in (352000, 353000, 354000) for n in (429000, 43
 
 @pytest.fixture
 def preston(db) -> Area:
+    return make_preston()
+
+
+def make_preston() -> Area:
+    """Preston, Chorley, Lancashire (upper tier and force area) and small outlines."""
     lancashire = Area.objects.create(code="E10000017", name="Lancashire", kind="utla")
     preston = Area.objects.create(code=PRESTON, name="Preston", kind="ltla", parent=lancashire)
     chorley = Area.objects.create(code="E07000118", name="Chorley", kind="ltla", parent=lancashire)

@@ -75,6 +75,13 @@ PAGES = [
         lambda m: _v(m, "outside_version") + "profile.pdf",
         everyone(404),
     ),
+    ("own build status", "get", lambda m: _v(m, "version") + "status.json", everyone(200)),
+    (
+        "outside build status",
+        "get",
+        lambda m: _v(m, "outside_version") + "status.json",
+        everyone(404),
+    ),
     (
         "own comparison",
         "get",

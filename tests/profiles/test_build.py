@@ -58,7 +58,13 @@ def test_bad_period_is_refused_and_nothing_is_queued(profiles):
 
 
 def test_build_freezes_figures_with_sources_and_records_progress(profiles):
+    from convenor.core.models import Area
+
     analyst = profiles.world.people["analyst"]
+    # The partner council works across the force area that contains Preston; the outsider,
+    # though it works there, is not in the partnership.
+    profiles.world.partner.areas.set(Area.objects.filter(code="E23000003"))
+    profiles.world.outside.areas.set(Area.objects.filter(code=PRESTON))
     seen = []
     version = services.request_build(analyst, profiles.profile, "2025Q4", background=False)
     assert version.status == "queued" and version.number == 1
@@ -79,6 +85,7 @@ def test_build_freezes_figures_with_sources_and_records_progress(profiles):
         }
     ]
     assert area["figures"]["agreements"][0]["title"] == "Shared ISA"
+    assert area["figures"]["partners_working_here"] == ["Partner Council"]
     assert any(s["kind"] == "reference" for s in area["sources"])
     map_ = figures["sections"]["map"]["figures"]
     assert len(map_["outline"]) == 6
@@ -285,3 +292,43 @@ def test_compare_two_versions_side_by_side(client, login, profiles):
     response = client.get(f"/profiles/{profiles.profile.pk}/compare/", {"before": 1, "after": 1})
     assert "Choose two different versions" in response.content.decode()
     assert first.number == 1 and second.number == 2
+
+
+def test_a_build_lost_with_its_process_is_marked_failed(client, login, profiles):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    analyst = profiles.world.people["analyst"]
+    version = services.request_build(analyst, profiles.profile, "2025Q4", background=False)
+    ProfileVersion.objects.filter(pk=version.pk).update(
+        status="building", requested_at=timezone.now() - dt.timedelta(hours=3)
+    )
+    login(analyst)
+    page = client.get(profiles.profile.get_absolute_url()).content.decode()
+    version.refresh_from_db()
+    assert version.status == "failed" and "interrupted" in version.error
+    assert "Failed" in page
+    fresh = services.request_build(analyst, profiles.profile, "2025Q4", background=False)
+    assert fresh.status == "queued"  # a recent build is left alone
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_build_runs_in_a_background_thread(world, preston, monkeypatch):
+    """On PostgreSQL (which serves several connections at once): the build runs in a thread,
+    writing its progress, and the version ends built."""
+    import time
+
+    monkeypatch.setenv("CONVENOR_PROFILE_BUILD_INLINE", "0")
+    analyst = world.people["analyst"]
+    profile = services.create_profile(analyst, world.shared, [PRESTON])
+    version = services.request_build(analyst, profile, "2025Q4")  # starts on commit
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        version.refresh_from_db()
+        if version.is_finished:
+            break
+        time.sleep(0.2)
+    assert version.status == "built", version.error
+    assert version.progress == 100

@@ -231,6 +231,12 @@ def test_figures_match_the_hand_count(profiles, counted, dataset):
     assert {o["p"] for o in opportunities} == {"pursue", "prevent", "prepare", "protect"}
     assert all(o["partner"] for o in opportunities)
 
+    # Every figure says where it came from.
+    for key, sec in sections.items():
+        assert sec["sources"], f"{key} names no source"
+        assert all(src["name"] and src["kind"] for src in sec["sources"])
+    assert sections["partner_data"]["sources"][0]["as_of"] == "2025-12-15"
+
     response = f["response"]
     assert response["level"] == "priority"
     texts = [r["text"] for r in response["reasons"]]
@@ -261,6 +267,14 @@ def test_public_summary_of_the_counted_world(profiles, counted, dataset):
     for secret in ("Fishergate Crew", "Ribble Traders", "PR1", "Driver"):
         assert secret not in text
     sections = summary.figures["sections"]
+    assert sections["partner_data"]["figures"]["datasets"] == [
+        {
+            "label": "Taxi and private hire licences",
+            "holder": "Partner Council",
+            "records": "",
+            "linked_to_groups": "",
+        }
+    ]
     assert sections["intelligence"]["figures"]["total"] == "fewer than 5"
     assert sections["groups"]["figures"]["total"] == "fewer than 5"
     assert [r["name"] for r in sections["threat_areas"]["figures"]["ranked"]][0].startswith(
@@ -271,7 +285,172 @@ def test_public_summary_of_the_counted_world(profiles, counted, dataset):
         "Prepare",
     }
     reasons = [r["text"] for r in summary.figures["response"]["reasons"]]
+    assert "Intelligence reports rose markedly on the quarter before" in reasons
+    assert not any("200" in r for r in reasons)
     assert "fewer than 5 organised crime group(s) in band 1 (the highest threat) operate here" in (
         reasons
     )
     assert timezone.now()
+
+
+def test_partner_records_linked_to_group_networks(profiles, counted, dataset):
+    """A group member's entity: its own records in the area and the records related to them
+    count as linked; a record of the same entity outside the area does not."""
+    from convenor.threat.models import Entity, Relation
+
+    w = profiles.world
+    records = list(Record.objects.filter(dataset=dataset).order_by("row_number"))
+    member_entity = Entity.objects.create(partnership=w.shared, kind="person")
+    preston_1, preston_2, preston_3, chorley = records
+    preston_1.entity = member_entity
+    preston_1.easting, preston_1.northing = 353463, 429675
+    preston_1.save()
+    chorley.entity = member_entity
+    chorley.save()
+    Relation.objects.create(
+        kind="associate_of", from_record=preston_1, to_record=preston_2, source_record=preston_1
+    )
+    GroupMember.objects.create(
+        group=counted["g1"], name="D. Driver", role="significant", entity=member_entity
+    )
+    version = build(w.people["analyst"], profiles.profile, "2025Q4")
+    partner = version.figures["sections"]["partner_data"]["figures"]
+    assert partner["datasets"][0]["records"] == 3
+    assert partner["datasets"][0]["linked_to_groups"] == 2  # preston_1 and its associate
+    assert version.figures["metrics"]["partner_data.linked_records"] == 2
+    opportunities = version.figures["sections"]["opportunities"]["figures"]["opportunities"]
+    protect = [o for o in opportunities if o["p"] == "protect" and "records linked" in o["text"]]
+    assert protect[0]["partner"] == "Partner Council"
+    assert "Review the 2 taxi and private hire licences records" in protect[0]["text"]
+    vulnerabilities = version.figures["sections"]["vulnerabilities"]["figures"]
+    assert vulnerabilities["sectors"] == [
+        {"label": "Taxi and private hire licences", "holder": "Partner Council", "linked": 2}
+    ]
+    # Response: 2 linked records call for an enhanced response (the priority rule needs 25).
+    reasons = [r["rule"] for r in version.figures["response"]["reasons"]]
+    assert "partner_data.linked_records at least 1 → enhanced" in reasons
+    assert "partner_data.linked_records at least 25 → priority" not in reasons
+    # The public summary says so in its own words, without the count.
+    from convenor.profiles import services
+
+    summary = services.prepare_public_summary(w.people["analyst"], version)
+    public = [r["text"] for r in summary.figures["response"]["reasons"]]
+    assert (
+        "Partner records (licences, contracts, tenancies, claims) are linked to organised crime "
+        "groups" in public
+    )
+    assert not any("2 partner" in r for r in public)
+
+
+def test_an_opportunity_becomes_a_board_action_in_one_step(client, login, profiles, counted):
+    from convenor.core.models import AuditEntry
+    from convenor.governance.models import Action, Board
+
+    w = profiles.world
+    version = build(w.people["analyst"], profiles.profile, "2025Q4")
+    board = Board.objects.create(
+        name="Shared SOC Board",
+        slug="shared-soc-board",
+        kind="soc_board",
+        partnership=w.shared,
+        organisation=w.own,
+        terms_of_reference="Oversee the partnership's work against SOC",
+        meeting_frequency="quarterly",
+    )
+    opportunities = version.figures["sections"]["opportunities"]["figures"]["opportunities"]
+    first = opportunities[0]
+    url = f"/profiles/{profiles.profile.pk}/versions/1/opportunities/{first['number']}/action/"
+
+    # The analyst runs no board: no link on the page, and the form says so.
+    login(w.people["analyst"])
+    assert "/action/" not in client.get(version.get_absolute_url()).content.decode()
+    assert "You run no board" in client.get(url).content.decode()
+
+    login(w.people["partnership_administrator"])  # administrator of the board's organisation
+    page = client.get(version.get_absolute_url()).content.decode()
+    assert url in page
+    response = client.post(
+        url,
+        {
+            "board": board.pk,
+            "owner_organisation": w.own.pk,
+            "owner": w.people["practitioner"].pk,
+            "due_on": "2026-03-31",
+        },
+    )
+    action = Action.objects.get()
+    assert response.status_code == 302 and response["Location"] == action.get_absolute_url()
+    assert action.title == first["text"][:200]
+    assert action.ps == [first["p"]]
+    assert action.threat_areas == ["drugs-supply", "modern-slavery"]
+    assert list(action.areas.values_list("code", flat=True)) == ["E07000123"]
+    assert action.source == f"profiles.profileversion:{version.pk}#opportunity-1"
+    assert AuditEntry.objects.filter(action="profile_opportunity_actioned").exists()
+
+    # Bad input: explained, nothing made.
+    response = client.post(
+        url,
+        {
+            "board": board.pk,
+            "owner_organisation": w.partner.pk,
+            "owner": w.people["practitioner"].pk,  # holds no role in the partner council
+            "due_on": "31/02/2026",
+        },
+    )
+    text = response.content.decode()
+    assert "Enter a real date, for example 2026-03-31" in text
+    assert Action.objects.count() == 1
+    response = client.post(
+        url,
+        {
+            "board": board.pk,
+            "owner_organisation": w.partner.pk,
+            "owner": w.people["practitioner"].pk,
+            "due_on": "2026-03-31",
+        },
+    )
+    assert "holds no current role in Partner Council" in response.content.decode()
+    assert Action.objects.count() == 1
+    # An opportunity that is not there, and a profile the user cannot see.
+    bad = f"/profiles/{profiles.profile.pk}/versions/1/opportunities/99/action/"
+    assert client.get(bad).status_code == 404
+    outside = build(w.people["outside_person"], profiles.outside_profile)
+    assert (
+        client.get(
+            f"/profiles/{profiles.outside_profile.pk}/versions/{outside.number}/opportunities/1/action/"
+        ).status_code
+        == 404
+    )
+
+
+def test_what_changed_between_two_quarters(client, login, profiles, counted):
+    """2025Q3: both shared groups unassessed; 2025Q4: Fishergate Crew band 1, Ribble Traders
+    band 2; 2026Q1: Fishergate Crew reassessed to band 3."""
+    from convenor.profiles.compare import compare_versions
+
+    analyst = profiles.world.people["analyst"]
+    q3 = build(analyst, profiles.profile, "2025Q3")
+    q4 = build(analyst, profiles.profile, "2025Q4")
+    q1 = build(analyst, profiles.profile, "2026Q1")
+    changes = compare_versions(q3, q4)
+    assert {(g["name"], g["before"], g["after"]) for g in changes["groups"]} == {
+        ("Fishergate Crew", "Not assessed", "Band 1 (high)"),
+        ("Ribble Traders", "Not assessed", "Band 2 (medium)"),
+    }
+    assert changes["response"]["changed"]
+    assert compare_versions(q4, q1)["groups"] == [
+        {
+            "name": "Fishergate Crew",
+            "change": "band",
+            "before": "Band 1 (high)",
+            "after": "Band 3 (low)",
+        }
+    ]
+    metrics = {m.key: m for m in changes["metrics"]}
+    assert (metrics["groups.band_1"].before, metrics["groups.band_1"].after) == (0, 1)
+    assert metrics["groups.band_1"].direction == "up"
+    login(analyst)
+    text = client.get(
+        f"/profiles/{profiles.profile.pk}/compare/", {"before": q4.number, "after": q1.number}
+    ).content.decode()
+    assert "Fishergate Crew" in text and "Band 3 (low)" in text

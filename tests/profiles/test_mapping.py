@@ -6,7 +6,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from convenor.profiles.mapping import (
@@ -61,6 +61,7 @@ def test_map_keeps_no_raw_count_for_small_squares(preston):
     assert 3 not in [c["value"] for c in figure["cells"]]
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(st.integers(352000, 354999), st.integers(429000, 430999)), max_size=60))
 def test_no_square_ever_shows_a_count_from_one_to_the_threshold(points):
     outline = AreaOutline(

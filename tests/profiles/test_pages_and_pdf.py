@@ -48,6 +48,12 @@ def test_version_page_shows_every_section(client, login, profiles, counted):  # 
         assert expected in text, expected
     assert "Content that must never reach a profile" not in text
     assert "style=" not in text
+    # The analyst may see the group and the partnership's records: both are linked.
+    assert f'href="/groups/{counted["g1"].pk}/"' in text
+    login(profiles.world.people["partner_person"])  # a practitioner of the partner council
+    partner_view = client.get(version.get_absolute_url()).content.decode()
+    assert "Fishergate Crew" in partner_view
+    assert "threat picture's network" not in partner_view
 
 
 def test_version_as_pdf(client, login, profiles, counted, dataset, tmp_path):  # noqa: F811

@@ -7,7 +7,7 @@ import datetime
 
 import pytest
 import yaml
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from convenor.profiles.config import DEFAULT_CONFIG, ConfigError, load_config, parse_config
@@ -34,6 +34,7 @@ def test_bad_periods_say_what_is_expected(bad):
         Period.parse(bad)
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(2000, 2100), st.integers(1, 4))
 def test_periods_round_trip_and_tile_the_calendar(year, quarter):
     period = Period(year, quarter)
@@ -44,6 +45,7 @@ def test_periods_round_trip_and_tile_the_calendar(year, quarter):
     assert period.next().previous() == period
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(max_size=30))
 def test_period_parser_never_crashes(text):
     try:
@@ -82,6 +84,7 @@ def test_threshold_zero_suppresses_nothing_and_bad_counts_are_refused():
         suppress(2.0, 4)
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(0, 10**9), st.integers(1, 50))
 def test_suppressed_exactly_when_from_one_to_threshold(count, threshold):
     shown = suppress(count, threshold)
@@ -168,3 +171,50 @@ def test_changing_the_rules_changes_the_level():
     config = parse_config(data)
     assert decide({"intelligence.reports": 3}, config.response).level == "enhanced"
     assert decide({"intelligence.reports": 2}, config.response).level == "standard"
+
+
+_yaml_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-(10**6), 10**6) | st.floats() | st.text(max_size=8),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.dictionaries(
+        st.sampled_from(
+            [
+                "suppression",
+                "map",
+                "trend_quarters",
+                "response_levels",
+                "vulnerability_threat_areas",
+                "best_placed",
+            ]
+        ),
+        _yaml_values,
+    )
+)
+def test_any_garbled_configuration_is_refused_with_a_config_error(data):
+    """Whatever a partnership's file holds, it is either a valid configuration or a
+    ConfigError naming what is wrong: never another exception."""
+    base = _config()
+    base.update(data)
+    try:
+        config = parse_config(base)
+    except ConfigError as problem:
+        assert str(problem)
+        return
+    assert config.response.levels
+    decide({"groups.band_1": 1}, config.response)
+
+
+def test_suppression_threshold_from_the_environment(monkeypatch):
+    monkeypatch.setenv("CONVENOR_PROFILE_SUPPRESSION_THRESHOLD", "9")
+    assert parse_config(_config()).suppression_threshold == 9
+    monkeypatch.setenv("CONVENOR_PROFILE_SUPPRESSION_THRESHOLD", "nine")
+    with pytest.raises(ConfigError, match="CONVENOR_PROFILE_SUPPRESSION_THRESHOLD"):
+        parse_config(_config())

@@ -7,6 +7,7 @@ section starts, so the page and the command line can show how far the build has 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from django.utils import timezone
@@ -48,9 +49,12 @@ def build_figures(
     available = registry.available_sections()
     sections: dict[str, dict] = {}
     metrics: dict[str, float] = {}
+    timings: dict[str, float] = {}
     for index, sec in enumerate(available):
         progress(int(100 * index / (len(available) + 1)), sec.title)
+        started = time.perf_counter()
         result = sec.build(ctx)
+        timings[sec.key] = round(time.perf_counter() - started, 3)
         ctx.results[sec.key] = result
         sections[sec.key] = {
             "title": sec.title,
@@ -81,4 +85,5 @@ def build_figures(
         "metrics": metrics,
         "response": decision.as_dict(),
         "config_source": config.source,
+        "timings": timings,
     }

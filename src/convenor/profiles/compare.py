@@ -39,6 +39,52 @@ def metric_label(key: str) -> str:
     return f"{section.replace('_', ' ').capitalize()}: {name.replace('_', ' ')}"
 
 
+def _groups(figures: dict) -> dict[str, dict]:
+    section = figures.get("sections", {}).get("groups")
+    return {g["name"]: g for g in section["figures"]["groups"]} if section else {}
+
+
+def group_changes(a: dict, b: dict) -> list[dict]:
+    """Groups new in the later version, gone from it, or whose band changed."""
+    before, after = _groups(a), _groups(b)
+    changes = []
+    for name in sorted(set(before) | set(after)):
+        old, new = before.get(name), after.get(name)
+        if old is None:
+            changes.append(
+                {"name": name, "change": "new", "before": "", "after": new["band_label"]}
+            )
+        elif new is None:
+            changes.append(
+                {"name": name, "change": "gone", "before": old["band_label"], "after": ""}
+            )
+        elif old["band_label"] != new["band_label"]:
+            changes.append(
+                {
+                    "name": name,
+                    "change": "band",
+                    "before": old["band_label"],
+                    "after": new["band_label"],
+                }
+            )
+    return changes
+
+
+def rank_changes(a: dict, b: dict) -> list[dict]:
+    """Threat areas whose rank by harm moved between the versions."""
+
+    def ranks(figures: dict) -> dict[str, int]:
+        section = figures.get("sections", {}).get("threat_areas")
+        return {r["name"]: r["rank"] for r in section["figures"]["ranked"]} if section else {}
+
+    before, after = ranks(a), ranks(b)
+    return [
+        {"name": name, "before": before.get(name), "after": after.get(name)}
+        for name in sorted(set(before) | set(after), key=lambda n: after.get(n, 999))
+        if before.get(name) != after.get(name)
+    ]
+
+
 def compare_versions(before, after) -> dict:
     a, b = before.figures or {}, after.figures or {}
     am, bm = a.get("metrics", {}), b.get("metrics", {})
@@ -62,6 +108,8 @@ def compare_versions(before, after) -> dict:
             "new_reasons": [r for r in br.get("reasons", []) if r.get("rule") not in a_reasons],
             "gone_reasons": [r for r in ar.get("reasons", []) if r.get("rule") not in b_reasons],
         },
+        "groups": group_changes(a, b),
+        "threat_areas": rank_changes(a, b),
         "sections_added": sorted(b_sections - a_sections),
         "sections_removed": sorted(a_sections - b_sections),
     }

@@ -27,6 +27,7 @@ class ResponseRule:
     test: str
     threshold: float
     reason: str
+    public_reason: str = ""
 
     def applies(self, value: float) -> bool:
         if self.test == "at_least":
@@ -82,8 +83,14 @@ def parse_config(data: Any, source: str = "") -> ProfileConfig:
     map_ = data.get("map") or {}
     if not isinstance(suppression, dict) or not isinstance(map_, dict):
         raise ConfigError("suppression and map must be mappings")
-    threshold = int(os.environ.get("CONVENOR_PROFILE_SUPPRESSION_THRESHOLD", "-1"))
-    if threshold < 0:
+    raw_threshold = os.environ.get("CONVENOR_PROFILE_SUPPRESSION_THRESHOLD", "").strip()
+    if raw_threshold:
+        if not raw_threshold.isdigit() or int(raw_threshold) > 100:
+            raise ConfigError(
+                "CONVENOR_PROFILE_SUPPRESSION_THRESHOLD must be a whole number from 0 to 100"
+            )
+        threshold = int(raw_threshold)
+    else:
         threshold = _whole(suppression, "threshold", "suppression", 0, 100)
     grid = _whole(map_, "grid_metres", "map", 100, 100_000)
     trend = _whole(data, "trend_quarters", "profile", 2, 20)
@@ -123,7 +130,10 @@ def parse_config(data: Any, source: str = "") -> ProfileConfig:
         reason = rule.get("reason") or f"{metric} is {{value}}"
         if not isinstance(reason, str):
             raise ConfigError(f"{where}.reason must be text")
-        rules.append(ResponseRule(level, metric, tests[0], float(number), reason))
+        public_reason = rule.get("public_reason", "")
+        if not isinstance(public_reason, str):
+            raise ConfigError(f"{where}.public_reason must be text")
+        rules.append(ResponseRule(level, metric, tests[0], float(number), reason, public_reason))
     vulnerable = data.get("vulnerability_threat_areas") or []
     if not isinstance(vulnerable, list) or not all(isinstance(v, str) for v in vulnerable):
         raise ConfigError("vulnerability_threat_areas must be a list of threat area codes")

@@ -88,3 +88,36 @@ class CompareForm(forms.Form):
         if data.get("before") is not None and data.get("before") == data.get("after"):
             self.add_error("after", "Choose two different versions to compare")
         return data
+
+
+class OpportunityActionForm(forms.Form):
+    """Turn a profile opportunity into an action on a board of the profile's partnership."""
+
+    board = forms.ModelChoiceField(
+        label="Board", queryset=None, empty_label=None, help_text="A board you run"
+    )
+    owner_organisation = forms.ModelChoiceField(
+        label="Owner's organisation", queryset=None, empty_label=None
+    )
+    owner = forms.ModelChoiceField(
+        label="Owner",
+        queryset=None,
+        empty_label=None,
+        help_text="A person with a current role in the owner's organisation",
+    )
+    due_on = forms.DateField(
+        label="Due on",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="For example 2026-03-31",
+        error_messages={
+            "invalid": "Enter a real date, for example 2026-03-31",
+            "required": "Enter the date the action is due",
+        },
+    )
+
+    def __init__(self, *args, boards, organisations, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["board"].queryset = boards
+        self.fields["owner_organisation"].queryset = organisations
+        self.fields["owner"].queryset = people
+        self.fields["owner"].label_from_instance = lambda u: f"{u} ({u.username})"

@@ -225,7 +225,8 @@ def render_map_svg(figure: dict, title: str, *, width: int = 640, id_prefix: str
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="{title_id} '
-        f'{title_id}-desc" viewBox="0 0 {width} {height}" class="convenor-map">',
+        f'{title_id}-desc" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'class="convenor-map">',
         f'<title id="{title_id}">{escape(title)}</title>',
         f'<desc id="{title_id}-desc">Grey squares are the {grid:,} metre grid squares holding '
         f"the area's postcodes; shaded squares hold {escape(figure.get('what', 'records'))}, "

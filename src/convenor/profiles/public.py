@@ -9,9 +9,16 @@ from .suppression import suppress
 
 
 def _suppressed_reason(reason: dict, threshold: int) -> str:
+    """A reason as the public may read it: the rule's own public wording when it has one, else
+    its wording with the count suppressed; a percentage (of possibly small numbers) is never
+    shown."""
+    if reason.get("public_text"):
+        return reason["public_text"]
     value = reason.get("value")
     template = reason.get("template") or reason.get("text", "")
-    if reason.get("metric", "").endswith("_percent") or value is None:
+    if reason.get("metric", "").endswith("_percent"):
+        return f"{reason.get('label', 'This level')}: a marked change on the quarter before"
+    if value is None:
         return reason.get("text", "")
     if float(value).is_integer() and value >= 0:
         return template.replace("{value}", suppress(int(value), threshold).text)

@@ -52,6 +52,7 @@ def decide(metrics: dict[str, float], rules: ResponseLevels) -> ResponseDecision
                     "rule": rule.describe(),
                     "text": rule.reason.replace("{value}", _format(value)),
                     "template": rule.reason,
+                    "public_text": rule.public_reason,
                 }
             )
             if rank[rule.level] > rank[level]:

@@ -3,6 +3,7 @@ writes the audit entry; pages, the API and the ``convenor profile`` command call
 
 from __future__ import annotations
 
+import datetime
 import logging
 from collections.abc import Callable
 
@@ -26,6 +27,24 @@ logger = logging.getLogger(__name__)
 
 LOCAL_AUTHORITY = Area.Kind.LOWER_TIER
 MAX_AREAS = 60
+# A build that has not finished this long after it was asked for was lost (the process that ran
+# it stopped): it is marked failed so that the profile shows it and a new one can be built.
+STALE_BUILD = datetime.timedelta(hours=2)
+
+
+def fail_lost_builds(profile: Profile | None = None) -> int:
+    """Mark builds that can no longer finish as failed; returns how many."""
+    lost = ProfileVersion.objects.filter(
+        status__in=[ProfileVersion.Status.QUEUED, ProfileVersion.Status.BUILDING],
+        requested_at__lt=timezone.now() - STALE_BUILD,
+    )
+    if profile is not None:
+        lost = lost.filter(profile=profile)
+    return lost.update(
+        status=ProfileVersion.Status.FAILED,
+        stage="Failed",
+        error="The build was interrupted (the server stopped while it ran): build it again.",
+    )
 
 
 def resolve_areas(codes: list[str]) -> list[Area]:
@@ -125,6 +144,7 @@ def request_build(
         )
     period = parse_period(period)
     Profile.objects.select_for_update().filter(pk=profile.pk).first()
+    fail_lost_builds(profile)
     number = (profile.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     version = ProfileVersion.objects.create(
         profile=profile,
@@ -289,3 +309,82 @@ def withdraw_public_summary(actor: User, summary: PublicSummary) -> PublicSummar
         detail={"version": summary.version.number, "summary": summary.pk},
     )
     return summary
+
+
+def opportunity(version: ProfileVersion, number: int) -> dict | None:
+    """Opportunity ``number`` of a built version's figures (None if there is none)."""
+    section = (version.figures or {}).get("sections", {}).get("opportunities")
+    if section is None:
+        return None
+    for item in section["figures"]["opportunities"]:
+        if item.get("number") == number:
+            return item
+    return None
+
+
+def boards_for(actor: User, profile: Profile):
+    """The boards of the profile's partnership the actor runs (governance installed), or none."""
+    from django.apps import apps
+
+    if not apps.is_installed("convenor.governance"):
+        return None
+    from convenor.governance.access_rules import managed_boards
+    from convenor.governance.models import Board
+
+    return Board.objects.filter(
+        partnership=profile.partnership, pk__in=managed_boards(access.standing(actor))
+    )
+
+
+@transaction.atomic
+def action_from_opportunity(
+    actor: User,
+    version: ProfileVersion,
+    number: int,
+    *,
+    board,
+    owner: User,
+    owner_organisation,
+    due_on,
+):
+    """Turn one of a version's opportunities into a board action in one step (governance's
+    ``create_action_from``: the actor must run the board; the owner must hold a role in the
+    owner's organisation, a member of the partnership)."""
+    from convenor.governance import reference as governance_reference
+    from convenor.governance.services import create_action_from
+
+    if not access.visible(actor, ProfileVersion.objects.filter(pk=version.pk)).exists():
+        raise PermissionDenied("You cannot see that profile")
+    item = opportunity(version, number)
+    if item is None:
+        raise ValidationError({"opportunity": "That opportunity is not in this version"})
+    codes = {" ".join(t.label.lower().split()): t.code for t in governance_reference.threat_areas()}
+    threat_areas = [
+        codes[key]
+        for name in item.get("threat_areas", [])
+        if (key := " ".join(name.lower().split())) in codes
+    ]
+    profile = version.profile
+    action = create_action_from(
+        actor,
+        f"profiles.profileversion:{version.pk}#opportunity-{number}",
+        board=board,
+        owner=owner,
+        owner_organisation=owner_organisation,
+        due_on=due_on,
+        title=item["text"][:200],
+        description=(
+            f"From {profile.title}, version {version.number} ({version.period}): "
+            f"{item.get('basis', '')}. Partner best placed to act: {item.get('partner', '')}."
+        ),
+        ps=[item["p"]],
+        threat_areas=threat_areas,
+        areas=list(profile.areas.all()),
+    )
+    audit.record(
+        "profile_opportunity_actioned",
+        actor=actor,
+        obj=profile,
+        detail={"version": version.number, "opportunity": number, "action": action.pk},
+    )
+    return action

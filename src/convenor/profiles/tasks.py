@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +37,6 @@ def start(fn: Callable[..., object], *args: object) -> None:
         except Exception:  # the build records its own failure; never kill the server
             logger.exception("Background profile build failed")
         finally:
-            close_old_connections()
+            connections.close_all()  # this thread's own connections
 
     threading.Thread(target=work, name="convenor-profile-build", daemon=True).start()

@@ -17,6 +17,12 @@ urlpatterns = [
     path("<int:pk>/compare/", views.compare, name="compare"),
     path("<int:pk>/versions/<int:number>/", views.version_detail, name="version"),
     path("<int:pk>/versions/<int:number>/profile.pdf", views.version_pdf, name="version_pdf"),
+    path("<int:pk>/versions/<int:number>/status.json", views.version_status, name="version_status"),
+    path(
+        "<int:pk>/versions/<int:number>/opportunities/<int:item>/action/",
+        views.opportunity_action,
+        name="opportunity_action",
+    ),
     path(
         "<int:pk>/versions/<int:number>/public-summary/",
         views.summary_prepare,

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -19,7 +20,7 @@ from convenor.core.views import staff_page
 from . import services
 from .compare import compare_versions
 from .config import current_config
-from .forms import BuildForm, CompareForm, ProfileForm
+from .forms import BuildForm, CompareForm, OpportunityActionForm, ProfileForm
 from .models import Profile, ProfileVersion, PublicSummary
 from .rendering import pdf_available, render_summary_pdf, render_version_pdf, section_context
 
@@ -106,6 +107,7 @@ def profile_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, f"Building version {version.number}")
                 return redirect(version)
+    services.fail_lost_builds(profile)
     versions = list(visible(request.user, profile.versions.all()).order_by("-number"))
     built = [v for v in versions if v.status == ProfileVersion.Status.BUILT]
     compare_form = CompareForm(versions=built) if len(built) >= 2 else None
@@ -123,6 +125,35 @@ def profile_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "compare_form": compare_form,
         },
     )
+
+
+def _links_for_viewer(user, version: ProfileVersion, sections: list[dict]) -> None:
+    """Where the viewer may see the records behind a count, link to them: the groups they may
+    see, and the threat picture's network when they may read the partnership's records."""
+    from django.apps import apps
+
+    for item in sections:
+        if item["key"] == "groups" and apps.is_installed("convenor.groups"):
+            from convenor.groups.models import OrganisedCrimeGroup
+
+            ids = [g["id"] for g in item["figures"].get("groups", [])]
+            seen = set(
+                visible(user, OrganisedCrimeGroup.objects.filter(pk__in=ids)).values_list(
+                    "pk", flat=True
+                )
+            )
+            item["groups_view"] = [
+                {**g, "url": reverse("groups:detail", args=[g["id"]]) if g["id"] in seen else ""}
+                for g in item["figures"].get("groups", [])
+            ]
+        if item["key"] == "partner_data" and apps.is_installed("convenor.threat"):
+            from convenor.threat.access_rules import readable_datasets
+
+            readable = readable_datasets(access.standing(user)).filter(
+                partnership=version.profile.partnership
+            )
+            if readable.exists():
+                item["records_url"] = reverse("threat:network")
 
 
 def _version(request: HttpRequest, pk: int, number: int) -> ProfileVersion:
@@ -144,6 +175,14 @@ def version_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         services.read_version(request.user, version)
         summary = PublicSummary.objects.filter(version=version).first()
         context.update(section_context(version.figures, version=version))
+        _links_for_viewer(request.user, version, context["sections"])
+        boards = services.boards_for(request.user, version.profile)
+        if boards is not None and boards.exists():
+            for item in context["sections"]:
+                if item["key"] == "opportunities":
+                    item["action_base"] = reverse(
+                        "profiles:opportunity_action", args=[pk, number, 0]
+                    ).removesuffix("0/action/")
         context.update(
             {
                 "can_build": access.can(request.user, Action.CHANGE, version.profile),
@@ -152,6 +191,20 @@ def version_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
             }
         )
     return render(request, "profiles/version_detail.html", context)
+
+
+@staff_page
+def version_status(request: HttpRequest, pk: int, number: int) -> JsonResponse:
+    """How far a build has gone, for the progress page's script."""
+    version = _version(request, pk, number)
+    return JsonResponse(
+        {
+            "status": version.status,
+            "progress": version.progress,
+            "stage": version.stage,
+            "finished": version.is_finished,
+        }
+    )
 
 
 @staff_page
@@ -265,3 +318,51 @@ def public_summary_pdf(request: HttpRequest, summary_pk: int) -> HttpResponse:
         f'attachment; filename="soc-profile-public-summary-{summary.pk}.pdf"'
     )
     return response
+
+
+@staff_page
+@require_http_methods(["GET", "POST"])
+def opportunity_action(request: HttpRequest, pk: int, number: int, item: int) -> HttpResponse:
+    """Turn a profile opportunity into a board action (governance) in one step."""
+    version = _version(request, pk, number)
+    opportunity = services.opportunity(version, item)
+    boards = services.boards_for(request.user, version.profile)
+    if opportunity is None or boards is None:
+        raise Http404("No such opportunity")
+    from convenor.core.access import current_memberships
+    from convenor.core.models import Membership, User
+
+    organisations = version.profile.partnership.organisations.all()
+    holders = Membership.objects.filter(current_memberships(), organisation__in=organisations)
+    people = visible(
+        request.user, User.objects.filter(is_active=True, pk__in=holders.values("user_id"))
+    ).order_by("last_name", "first_name")
+    best = organisations.filter(name=opportunity.get("partner")).first()
+    form = OpportunityActionForm(
+        request.POST or None,
+        boards=boards,
+        organisations=organisations,
+        people=people,
+        initial={"owner_organisation": best.pk if best else None},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            action = services.action_from_opportunity(
+                request.user, version, item, **form.cleaned_data
+            )
+        except ValidationError as problem:
+            _form_error(form, problem)
+        else:
+            messages.success(request, f"Board action “{action.title}” made")
+            return redirect(action)
+    return render(
+        request,
+        "profiles/opportunity_action.html",
+        {
+            "form": form,
+            "version": version,
+            "profile": version.profile,
+            "opportunity": opportunity,
+            "boards_available": boards.exists(),
+        },
+    )

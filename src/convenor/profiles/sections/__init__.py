@@ -45,6 +45,12 @@ class BuildContext:
     partnership: Any
     config: Any  # config.ProfileConfig
     results: dict[str, SectionResult] = field(default_factory=dict)
+    cache: dict[str, Any] = field(default_factory=dict)  # shared reads between sections
+
+    def cached(self, key: str, compute: Callable[[], Any]) -> Any:
+        if key not in self.cache:
+            self.cache[key] = compute()
+        return self.cache[key]
 
 
 @dataclass(frozen=True)

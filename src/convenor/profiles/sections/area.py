@@ -27,6 +27,36 @@ def point_sources() -> list[Callable]:
     return [fn for fn, needs in _POINT_SOURCES if all(apps.is_installed(a) for a in needs)]
 
 
+def covering_area_ids(ctx: BuildContext) -> set[int]:
+    """The profile's local authorities and every area that contains them (upper tier, police
+    force area, region): an organisation working in any of them works here."""
+
+    def compute() -> set[int]:
+        ids: set[int] = set()
+        for area in Area.objects.filter(code__in=ctx.area_codes).prefetch_related(
+            "police_force_areas"
+        ):
+            ids.add(area.pk)
+            if area.parent_id:
+                ids.add(area.parent_id)
+            for force in area.police_force_areas.all():
+                ids.add(force.pk)
+                if force.parent_id:
+                    ids.add(force.parent_id)
+        return ids
+
+    return ctx.cached("covering_area_ids", compute)
+
+
+def local_partners(ctx: BuildContext):
+    """The partnership's organisations working in the area."""
+    return (
+        ctx.partnership.organisations.filter(areas__in=covering_area_ids(ctx))
+        .distinct()
+        .order_by("name")
+    )
+
+
 @section(
     "area",
     "The area",
@@ -41,7 +71,7 @@ def area_section(ctx: BuildContext) -> SectionResult:
         .prefetch_related("police_force_areas")
         .order_by("name")
     )
-    partners = ctx.partnership.organisations.filter(areas__in=areas).distinct().order_by("name")
+    partners = local_partners(ctx)
     agreements = InformationSharingAgreement.objects.current(ctx.period.end).filter(
         partnership=ctx.partnership
     )

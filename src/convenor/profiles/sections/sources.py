@@ -14,11 +14,13 @@ import datetime
 from collections import Counter, defaultdict
 
 from django.db.models import Count, OuterRef, Q, Subquery
+from django.utils import timezone
 
 from convenor.core.access import visible
 
+from ..periods import Period
 from . import BuildContext, SectionResult, Source, public_view, section
-from .area import register_point_source
+from .area import local_partners, register_point_source
 
 GROUPS = "convenor.groups"
 INTELLIGENCE = "convenor.intelligence"
@@ -150,17 +152,48 @@ def groups_public(figures: dict, threshold: int) -> dict:
 # --- Intelligence ----------------------------------------------------------------------------
 
 
-def _reports_in(ctx: BuildContext, start: datetime.date, end: datetime.date):
-    from convenor.intelligence.models import IntelligenceReport
+def _area_ids(ctx: BuildContext) -> list[int]:
+    from convenor.core.models import Area
 
-    when = Q(occurred_on__gte=start, occurred_on__lte=end) | Q(
-        occurred_on__isnull=True, created_at__date__gte=start, created_at__date__lte=end
+    return ctx.cached(
+        "area_ids",
+        lambda: list(Area.objects.filter(code__in=ctx.area_codes).values_list("pk", flat=True)),
     )
-    return (
-        visible(ctx.user, IntelligenceReport.objects.all())
-        .filter(area__code__in=ctx.area_codes)
-        .filter(when)
-    )
+
+
+def _window_reports(ctx: BuildContext) -> list[dict]:
+    """Every intelligence report the builder may see about the area in the trend window (the
+    period and the quarters before it), read once and shared by the sections that need it;
+    each row carries the quarter it falls in. A report and its sanitised version count once."""
+
+    def read() -> list[dict]:
+        from convenor.intelligence.models import IntelligenceReport
+
+        quarters = ctx.period.trailing(ctx.config.trend_quarters)
+        start, end = quarters[0].start, ctx.period.end
+        when = Q(occurred_on__gte=start, occurred_on__lte=end) | Q(
+            occurred_on__isnull=True,
+            created_at__gte=_day_start(start),
+            created_at__lt=_day_start(end + datetime.timedelta(days=1)),
+        )
+        candidates = IntelligenceReport.objects.filter(area_id__in=_area_ids(ctx)).filter(when)
+        rows = visible(ctx.user, candidates).values(
+            "id",
+            "sanitised_from",
+            "threat_areas",
+            "four_p",
+            "postcode",
+            "owner_organisation__name",
+            "occurred_on",
+            "created_at",
+        )
+        rows = _distinct_reports(rows)
+        for row in rows:
+            day = row["occurred_on"] or timezone.localtime(row["created_at"]).date()
+            row["quarter"] = str(Period.containing(day))
+        return rows
+
+    return ctx.cached("intelligence_window", read)
 
 
 def _distinct_reports(rows) -> list[dict]:
@@ -171,6 +204,15 @@ def _distinct_reports(rows) -> list[dict]:
         if key not in seen or row["sanitised_from"] is None:
             seen[key] = row
     return list(seen.values())
+
+
+def _day_start(day: datetime.date):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _period_reports(ctx: BuildContext) -> list[dict]:
+    period = str(ctx.period)
+    return [r for r in _window_reports(ctx) if r["quarter"] == period]
 
 
 @section(
@@ -186,30 +228,14 @@ def intelligence_section(ctx: BuildContext) -> SectionResult:
     from convenor.intelligence.grading import threat_area_choices
 
     labels = dict(threat_area_choices())
-    rows = _distinct_reports(
-        _reports_in(ctx, ctx.period.start, ctx.period.end).values(
-            "id",
-            "sanitised_from",
-            "threat_areas",
-            "four_p",
-            "postcode",
-            "owner_organisation__name",
-            "created_at",
-        )
-    )
+    rows = _period_reports(ctx)
+    by_quarter = Counter(r["quarter"] for r in _window_reports(ctx))
     by_threat = Counter(t for r in rows for t in (r["threat_areas"] or []))
     by_p = Counter(p for r in rows for p in (r["four_p"] or []))
     by_owner = Counter(r["owner_organisation__name"] for r in rows)
     trend = []
     for quarter in ctx.period.trailing(ctx.config.trend_quarters):
-        if quarter == ctx.period:
-            count = len(rows)
-        else:
-            count = len(
-                _distinct_reports(
-                    _reports_in(ctx, quarter.start, quarter.end).values("id", "sanitised_from")
-                )
-            )
+        count = by_quarter.get(str(quarter), 0)
         trend.append({"period": str(quarter), "label": quarter.label, "count": count})
     previous = trend[-2]["count"] if len(trend) >= 2 else 0
     metrics = {
@@ -275,14 +301,7 @@ def _intelligence_points(ctx: BuildContext):
     from convenor.core.areas import PostcodeError, resolve_postcode
 
     points = []
-    postcodes = Counter(
-        r["postcode"]
-        for r in _distinct_reports(
-            _reports_in(ctx, ctx.period.start, ctx.period.end)
-            .exclude(postcode="")
-            .values("id", "sanitised_from", "postcode")
-        )
-    )
+    postcodes = Counter(r["postcode"] for r in _period_reports(ctx) if r["postcode"])
     for postcode, n in postcodes.items():
         try:
             location = resolve_postcode(postcode)
@@ -290,7 +309,8 @@ def _intelligence_points(ctx: BuildContext):
             continue
         if location.easting is not None and location.northing is not None:
             points.extend([(location.easting, location.northing)] * n)
-    return points, [], "intelligence reports"
+    sources = list(ctx.results["intelligence"].sources) if "intelligence" in ctx.results else []
+    return points, sources, "intelligence reports"
 
 
 # --- Partners' data -----------------------------------------------------------------------
@@ -331,7 +351,7 @@ def _partner_records(ctx: BuildContext):
     from convenor.threat.models import Record
 
     return Record.objects.filter(
-        dataset__partnership=ctx.partnership, local_authority__code__in=ctx.area_codes
+        dataset__partnership=ctx.partnership, local_authority_id__in=_area_ids(ctx)
     )
 
 
@@ -349,27 +369,25 @@ def partner_data_section(ctx: BuildContext) -> SectionResult:
 
     kinds = dict(Dataset.Kind.choices)
     in_area = _partner_records(ctx)
-    totals = {
-        (row["dataset__kind"], row["dataset__organisation__name"]): row["n"]
-        for row in in_area.values("dataset__kind", "dataset__organisation__name").annotate(
-            n=Count("pk")
-        )
+    per_dataset = {
+        row["dataset"]: row["n"] for row in in_area.values("dataset").annotate(n=Count("pk"))
     }
+    dataset_rows = list(Dataset.objects.filter(pk__in=per_dataset).select_related("organisation"))
+    totals: dict[tuple[str, str], int] = Counter()
+    for d in dataset_rows:
+        totals[(d.kind, d.organisation.name)] += per_dataset[d.pk]
     entity_ids = _group_entity_ids(ctx)
     linked: dict[tuple[str, str], int] = {}
     notes = []
     if entity_ids is None:
         notes.append("Group members are not linked to partners' records in this installation.")
     elif entity_ids:
-        network = _network_records(ctx, entity_ids).filter(pk__in=in_area.values("pk"))
-        linked = {
-            (row["dataset__kind"], row["dataset__organisation__name"]): row["n"]
-            for row in network.values("dataset__kind", "dataset__organisation__name").annotate(
-                n=Count("pk")
-            )
-        }
-    datasets = Dataset.objects.filter(partnership=ctx.partnership, records__in=in_area.values("pk"))
-    dataset_rows = {d.pk: d for d in datasets.distinct().select_related("organisation")}.values()
+        by_dataset = {d.pk: d for d in dataset_rows}
+        linked = Counter()
+        for row in _network_in_area(ctx, entity_ids).values("dataset").annotate(n=Count("pk")):
+            d = by_dataset.get(row["dataset"])
+            if d is not None:
+                linked[(d.kind, d.organisation.name)] += row["n"]
     rows = [
         {
             "kind": kind,
@@ -401,19 +419,21 @@ def partner_data_section(ctx: BuildContext) -> SectionResult:
 
 @public_view("partner_data")
 def partner_data_public(figures: dict, threshold: int) -> dict:
-    from ..suppression import suppress
-
+    """Which partners' data the profile draws on; no counts (how many of a trade's records are
+    linked to groups is for the partnership, not for the public)."""
     return {
         "datasets": [
-            {
-                "label": d["label"],
-                "holder": d["holder"],
-                "records": suppress(d["records"], threshold).text,
-                "linked_to_groups": suppress(d["linked_to_groups"], threshold).text,
-            }
+            {"label": d["label"], "holder": d["holder"], "records": "", "linked_to_groups": ""}
             for d in figures["datasets"]
         ],
+        "public": True,
     }
+
+
+def _network_in_area(ctx: BuildContext, entity_ids: set[int]):
+    return _network_records(ctx, entity_ids).filter(
+        dataset__partnership=ctx.partnership, local_authority_id__in=_area_ids(ctx)
+    )
 
 
 def _network_points(ctx: BuildContext):
@@ -421,13 +441,17 @@ def _network_points(ctx: BuildContext):
     if not entity_ids:
         return [], [], "partner records linked to group networks"
     rows = (
-        _network_records(ctx, entity_ids)
-        .filter(pk__in=_partner_records(ctx).values("pk"))
+        _network_in_area(ctx, entity_ids)
         .exclude(easting__isnull=True)
         .exclude(northing__isnull=True)
         .values_list("easting", "northing")
     )
-    return list(rows), [], "partner records linked to group networks"
+    partner = ctx.results.get("partner_data")
+    return (
+        list(rows),
+        list(partner.sources) if partner else [],
+        ("partner records linked to group networks"),
+    )
 
 
 # --- Threat areas ranked by harm ----------------------------------------------------------
@@ -511,11 +535,7 @@ def vulnerabilities_section(ctx: BuildContext) -> SectionResult:
 
     labels = dict(threat_area_choices())
     wanted = set(ctx.config.vulnerability_threat_areas)
-    rows = _distinct_reports(
-        _reports_in(ctx, ctx.period.start, ctx.period.end).values(
-            "id", "sanitised_from", "threat_areas", "postcode"
-        )
-    )
+    rows = _period_reports(ctx)
     people = Counter(t for r in rows for t in (r["threat_areas"] or []) if t in wanted)
     districts = Counter(
         r["postcode"].split(" ")[0].upper() for r in rows if r["postcode"] and " " in r["postcode"]
@@ -564,9 +584,7 @@ def _best_placed(ctx: BuildContext, p: str, exclude: set[str] = frozenset()) -> 
     """The partner best placed to act on a P: the first organisation of the partnership working
     in the area whose kind comes first in the configured preference for that P."""
     preference = ctx.config.best_placed.get(p, [])
-    members = list(
-        ctx.partnership.organisations.filter(areas__code__in=ctx.area_codes).distinct()
-    ) or list(ctx.partnership.organisations.all())
+    members = list(local_partners(ctx))
     members += [
         o for o in ctx.partnership.organisations.all() if o not in members
     ]  # national partners too, after local ones
@@ -662,9 +680,14 @@ def opportunities_section(ctx: BuildContext) -> SectionResult:
         item["number"] = number
         item["p_label"] = P_LABELS[item["p"]]
     counts = Counter(i["p"] for i in items)
+    sources: list[Source] = []
+    for key in ("groups", "partner_data", "intelligence"):
+        part = ctx.results.get(key)
+        if part is not None:
+            sources.extend(s for s in part.sources if s not in sources)
     return SectionResult(
         figures={"opportunities": items},
-        sources=[],
+        sources=sources,
         metrics={f"opportunities.{p}": counts.get(p, 0) for p in P_ORDER},
     )
 
