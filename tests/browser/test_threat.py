@@ -1,6 +1,7 @@
 """An analyst in a real browser: adding a dataset, uploading, mapping columns, importing in the
 background with the progress page, reviewing a link, reading an entity with flag-and-contact,
-and the network. axe-core finds no WCAG 2.2 AA violation; the strict CSP blocks nothing."""
+and the network. axe-core finds no WCAG 2.2 AA violation; the strict CSP blocks nothing.
+(Here, not in tests/threat/, to share the one session-scoped browser of tests/browser/.)"""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from playwright.sync_api import expect
 from convenor.core.demo import load_demo as load_core_demo
 from convenor.threat.demo import load_demo
 from convenor.threat.models import Dataset, DatasetImport, LinkDecision, MatchPair, Record
-from tests.browser.conftest import browser, page  # noqa: F401  (the browser fixtures)
 from tests.browser.test_journeys import _accessible, _sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -31,7 +31,7 @@ def lee():
     return accounts["lee.barnes"]
 
 
-def test_analyst_imports_reviews_links_and_sees_the_network(page, lee, tmp_path):  # noqa: F811
+def test_analyst_imports_reviews_links_and_sees_the_network(page, lee, tmp_path):
     _sign_in(page, "lee.barnes", lee.password)
     page.goto("/threat/datasets/")
     _accessible(page, "datasets")
