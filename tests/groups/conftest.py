@@ -81,6 +81,10 @@ class Groups:
 
 @pytest.fixture
 def groups(world) -> Groups:
+    return build_groups(world)
+
+
+def build_groups(world) -> Groups:
     load_reference(ThreatArea, HarmCharacteristic)
     lancashire = area("E10000017", "Lancashire", Area.Kind.UPPER_TIER)
     preston = area("E07000123", "Preston", parent=lancashire)

@@ -4,6 +4,7 @@ every page and endpoint. Each cell written out; what a user may not see is 404, 
 
 from __future__ import annotations
 
+import copy
 import json
 
 import pytest
@@ -11,8 +12,26 @@ from rest_framework.test import APIClient
 
 from convenor.core.models import AuditEntry
 from convenor.groups.models import Assessment, GroupMember
-from tests.conftest import ROLES, verified_login
-from tests.groups.conftest import inputs
+from tests.conftest import ROLES, build_world, built_once, verified_login
+from tests.groups.conftest import build_groups, inputs
+
+
+@pytest.fixture(scope="module")
+def built(django_db_setup, django_db_blocker):
+    with built_once(django_db_blocker):
+        world = build_world()
+        yield world, build_groups(world)
+
+
+@pytest.fixture
+def world(db, built):
+    return copy.deepcopy(built[0])
+
+
+@pytest.fixture
+def groups(db, built):
+    return copy.deepcopy(built[1])
+
 
 ADMIN, ANALYST, PRACTITIONER, BOARD, AUDITOR = ROLES
 

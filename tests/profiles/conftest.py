@@ -63,6 +63,10 @@ class ProfileWorld:
 
 @pytest.fixture
 def profiles(world, preston) -> ProfileWorld:
+    return build_profiles(world, preston)
+
+
+def build_profiles(world, preston) -> ProfileWorld:
     analyst = world.people["analyst"]
     profile = services.create_profile(analyst, world.shared, [PRESTON])
     outside_analyst = world.people["outside_person"]

@@ -5,6 +5,7 @@ anonymous visitors. What a user may not see is 404, never 403."""
 
 from __future__ import annotations
 
+import copy
 import datetime
 
 import pytest
@@ -13,8 +14,8 @@ from rest_framework.test import APIClient
 from convenor.core.access import forget
 from convenor.profiles import services
 from convenor.profiles.models import ProfileVersion
-from tests.conftest import ROLES, verified_login
-from tests.profiles.conftest import build
+from tests.conftest import ROLES, build_world, built_once, verified_login
+from tests.profiles.conftest import build, build_profiles, make_preston
 
 ADMIN, ANALYST, PRACTITIONER, BOARD, AUDITOR = ROLES
 
@@ -27,8 +28,24 @@ def only(role_status: dict, otherwise: int):
     return {role: role_status.get(role, otherwise) for role in ROLES}
 
 
+@pytest.fixture(scope="module")
+def built(django_db_setup, django_db_blocker):
+    with built_once(django_db_blocker):
+        profiles = build_profiles(build_world(), make_preston())
+        yield profiles, build_matrix(profiles)
+
+
 @pytest.fixture
-def matrix(profiles):
+def profiles(db, built):
+    return copy.deepcopy(built[0])
+
+
+@pytest.fixture
+def matrix(db, built):
+    return copy.deepcopy(built[1])
+
+
+def build_matrix(profiles):
     w = profiles.world
     version = build(w.people["analyst"], profiles.profile)
     summary = services.prepare_public_summary(w.people["analyst"], version)
