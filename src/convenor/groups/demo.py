@@ -230,7 +230,7 @@ def _link_entity(user: User, partnership: Partnership, name: str):
 
 
 @transaction.atomic
-def load_demo() -> None:
+def load_demo() -> str:
     load_reference(ThreatArea, HarmCharacteristic)
     today = timezone.localdate()
     for spec in GROUPS:
@@ -276,3 +276,6 @@ def load_demo() -> None:
                     rationale=rationale,
                     assessed_on=today - datetime.timedelta(days=30 * months_ago + 3),
                 )
+    groups = OrganisedCrimeGroup.objects.filter(name__in=[spec["name"] for spec in GROUPS])
+    assessments = sum(group.assessments.count() for group in groups)
+    return f"{groups.count()} organised crime groups, {assessments} assessments"

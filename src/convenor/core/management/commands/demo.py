@@ -24,7 +24,8 @@ class Command(BaseCommand):
         for name in settings.CONVENOR_APPS[1:]:
             if find_spec(f"{name}.demo"):
                 loaded = import_module(f"{name}.demo").load_demo()
-                self.stdout.write(f"Loaded the {name.rsplit('.', 1)[-1]} demo: {loaded}")
+                summary = f": {loaded}" if loaded else ""
+                self.stdout.write(f"Loaded the {name.rsplit('.', 1)[-1]} demo{summary}")
         out = self.stdout
         out.write(self.style.SUCCESS("\nThe demo partnership is loaded.\n"))
         out.write(f"Sign in at http://{options['address']}/ with one of these accounts.\n")
