@@ -146,9 +146,17 @@ def _phone_text(national: str, style: int) -> str:
     return f"{national[:5]} {national[5:]}"
 
 
-def generate(n_records: int, seed: int = 7) -> pd.DataFrame:
-    """About n_records records (exactly n_records) of about n_records / 1.9 people."""
+def generate(
+    n_records: int,
+    seed: int = 7,
+    first_names: tuple[str, ...] | list[str] = tuple(FIRST_NAMES),
+    surnames: tuple[str, ...] | list[str] = tuple(SURNAMES),
+) -> pd.DataFrame:
+    """Exactly n_records records of about n_records / 1.9 people. Smaller name pools make more
+    namesakes (tests use them to crowd a small sample the way a million records crowd the full
+    pools)."""
     rng = np.random.default_rng(seed)
+    first_names, surnames = list(first_names), list(surnames)
     copies_per_person = np.array([1, 2, 3, 4])
     copy_weights = np.array([0.45, 0.3, 0.15, 0.1])
     people = int(n_records / (copies_per_person @ copy_weights) * 1.05) + 10
@@ -166,22 +174,22 @@ def generate(n_records: int, seed: int = 7) -> pd.DataFrame:
     household_postcode = real_postcodes(households, rng)
     household_street = rng.choice(STREETS, size=households)
     household_number = rng.integers(1, 300, size=households)
-    household_surname = _zipf_choice(SURNAMES, households, rng)
+    household_surname = _zipf_choice(surnames, households, rng)
     old_postcodes = real_postcodes(max(1, people // 10), rng)
 
-    first = _zipf_choice(FIRST_NAMES, people, rng)
+    first = _zipf_choice(first_names, people, rng)
     # Members of one household have different first names (a parent and child sharing one is
     # real, but rare).
     seen: dict[tuple[int, str], int] = {}
     for person in range(people):
         key = (int(household_of[person]), str(first[person]))
         while key in seen:
-            first[person] = FIRST_NAMES[int(rng.integers(len(FIRST_NAMES)))]
+            first[person] = first_names[int(rng.integers(len(first_names)))]
             key = (int(household_of[person]), str(first[person]))
         seen[key] = person
     surname = household_surname[household_of]
     own_surname = rng.random(people) < 0.15  # lodgers and blended families
-    surname = np.where(own_surname, _zipf_choice(SURNAMES, people, rng), surname)
+    surname = np.where(own_surname, _zipf_choice(surnames, people, rng), surname)
     birth = pd.Timestamp("1940-01-01") + pd.to_timedelta(
         rng.integers(0, 365 * 66, size=people), "D"
     )

@@ -232,3 +232,59 @@ def test_training_on_data_without_any_duplicates_keeps_a_usable_model():
     assert "share of matching pairs set to 1/n" in " ".join(result.model_summary["training"])
     assert result.model_summary["probability_two_random_records_match"] == pytest.approx(1 / 60)
     assert result.clusters["cluster_id"].nunique() == 60
+
+
+def test_namesakes_e_mail_addresses_are_not_evidence_of_one_person():
+    # Two John Smiths born years apart in different towns, with the look-alike addresses that
+    # mail providers hand out; one has a second record with the same address as his first.
+    people = pd.DataFrame(
+        [
+            ("j1", "John", "Smith", "1971-02-03", "PR1 2HE", "j.smith.14@example.org"),
+            ("j2", "John", "Smith", "1988-09-30", "M1 1AE", "j.smith.41@example.org"),
+            ("j3", "John", "Smith", "1971-02-03", "PR1 2HE", "j.smith.14@example.org"),
+        ],
+        columns=["record_id", "first_name", "surname", "date_of_birth", "postcode", "email"],
+    )
+    result = link_records(people)
+    evidence = {
+        frozenset((row.record_id_l, row.record_id_r)): row.evidence
+        for row in result.pairs.itertuples()
+    }
+    assert evidence[frozenset(("j1", "j3"))]["email"] == "exact"
+    for other in ("j1", "j3"):
+        pair = frozenset(("j2", other))
+        assert pair not in evidence or evidence[pair].get("email") == "different"
+    labels = [
+        level["label"]
+        for field in result.model_summary["fields"]
+        if field["field"] == "email"
+        for level in field["levels"]
+    ]
+    assert labels == ["exact", "same name before the @", "different"]
+
+
+@pytest.mark.parametrize(
+    ("columns", "first_rule_columns"),
+    [
+        (
+            {"first_name", "surname", "date_of_birth", "postcode", "phone"},
+            ["kind", "first_name", "surname", "postcode"],
+        ),
+        ({"first_name", "surname", "date_of_birth"}, ["kind", "first_name", "surname"]),
+    ],
+)
+def test_training_blocks_names_with_the_postcode_when_there_is_one(columns, first_rule_columns):
+    # Names alone let namesakes swamp the true matches at a million records, and expectation
+    # maximisation then learnt that matching records rarely share a date of birth.
+    from convenor.linkage import model
+
+    rules = [
+        rule.get_blocking_rule("duckdb").blocking_rule_sql
+        for rule in model.training_rules_for(columns)
+    ]
+    assert rules[0] == " AND ".join(
+        f'(l."{column}" = r."{column}")' for column in first_rule_columns
+    )
+    # Between them the passes leave every comparison free in at least one pass.
+    assert any("date_of_birth" not in rule for rule in rules)
+    assert any("first_name" not in rule and "postcode" not in rule for rule in rules)
