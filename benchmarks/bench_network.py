@@ -5,7 +5,8 @@ businesses, holding licences, belonging to groups), analysed step by step.
     python -m benchmarks.bench_network --edges 1000000 --k 16
 
 Prints the seconds for building the graph, components, degree, approximate betweenness (k sampled
-sources) and Louvain communities; the target is under 60 s for the four analysis steps.
+sources) and communities; the target is under 60 s for the four analysis steps, and the total
+with the graph's construction is printed beside it.
 """
 
 from __future__ import annotations
@@ -118,6 +119,10 @@ def main(argv: list[str] | None = None) -> None:
     print(
         f"analysis total: {analysis:.1f} s wall, {cpu:.1f} s CPU"
         f" (target < 60 s: {'met' if analysis < 60 else 'NOT met'})"
+    )
+    print(
+        f"build + analysis: {built + analysis:.1f} s wall"
+        f" ({'also' if built + analysis < 60 else 'NOT'} under 60 s with the graph's construction)"
     )
     print(
         f"components: {len(summary.components):,} (largest {summary.components['size'].iloc[0]:,});"

@@ -69,12 +69,12 @@ def _edge_rows(edges: Any) -> Iterable[tuple[Any, Any, Any, Any]]:
             yield source, target, kind, rest[0] if rest else 1.0
 
 
-def _node_id(value: Any, row: int, column: str) -> str:
+def _node_id(value: Any, row: int, column: str, where: str = "edge") -> str:
     if value is None or (isinstance(value, float) and value != value):
-        raise NetworkInputError(f"{column}: edge {row} has no node id")
+        raise NetworkInputError(f"{column}: {where} {row} has no node id")
     text = str(value).strip()
     if not text:
-        raise NetworkInputError(f"{column}: edge {row} has no node id")
+        raise NetworkInputError(f"{column}: {where} {row} has no node id")
     return text
 
 
@@ -90,7 +90,7 @@ def build_graph(edges: Any, nodes: pd.DataFrame | None = None) -> nx.Graph:
         for row, (node, kind, label) in enumerate(
             zip(nodes["node_id"], kinds, labels, strict=True), 1
         ):
-            node_id = _node_id(node, row, "node_id")
+            node_id = _node_id(node, row, "node_id", where="node")
             graph.add_node(node_id, kind=str(kind or "unknown"), label=label or node_id)
     adjacency = graph._adj  # direct access: building a million edges through add_edge is slow
     node_attributes = graph._node
