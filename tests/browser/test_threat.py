@@ -101,6 +101,22 @@ def test_analyst_imports_reviews_links_and_sees_the_network(page, lee, tmp_path)
     _accessible(page, "network")
     page.locator("a.threat-node").first.focus()
     assert page.locator(".threat-dimmed").count() > 0  # the script highlights neighbours
+    page.get_by_text("Choose what to show").click()
     page.get_by_label("Partnership").select_option(label="Preston Community Safety Partnership")
     page.get_by_role("button", name="Show").click()
     _accessible(page, "network of one partnership")
+    page.get_by_label("Connections to organised crime groups, from").select_option(
+        label="Businesses"
+    )
+    page.get_by_role("button", name="Show").click()
+    expect(page.get_by_text("Connections to organised crime groups: businesses")).to_be_visible()
+    _accessible(page, "connections to groups")
+
+    page.goto(f"/threat/entities/{doyle.entity_id}/")
+    page.get_by_role("link", name="See its network").click()
+    expect(page.locator("h1")).to_contain_text("around")
+    expect(page.locator("svg.threat-network__svg")).to_be_visible()
+    _accessible(page, "network around an entity")
+    page.goto("/threat/network/?steps=9")
+    expect(page.get_by_text("There is a problem")).to_be_visible()
+    _accessible(page, "network with a bad choice")

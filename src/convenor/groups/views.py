@@ -113,6 +113,10 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "areas": group.areas.all(),
             "can_change": access.can(request.user, Action.CHANGE, group),
             "model": services.scoring_model(),
+            # The threat network around the group: only for those who may see linked records.
+            "network_around": f"group:{group.pk}"
+            if seen_entities and access.can(request.user, Action.VIEW, model=Entity)
+            else "",
         },
     )
 

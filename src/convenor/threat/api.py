@@ -17,6 +17,7 @@ from convenor.core.api import PolicyViewSetMixin
 from convenor.core.models import Partnership
 
 from . import graph, services
+from .forms import NetworkForm
 from .models import Dataset, DatasetImport, Entity, LinkDecision, MatchPair, Record
 
 ID_PATTERN = r"[0-9]{1,18}"
@@ -265,8 +266,16 @@ class NetworkViewSet(viewsets.ViewSet):
     """The network you may see: nodes, edges, components, centrality and communities."""
 
     @extend_schema(
-        parameters=[OpenApiParameter("partnership", OpenApiTypes.STR, required=False)],
-        responses={200: OpenApiTypes.OBJECT},
+        parameters=[
+            OpenApiParameter("partnership", OpenApiTypes.STR, required=False),
+            OpenApiParameter("around", OpenApiTypes.STR, required=False),
+            OpenApiParameter("steps", OpenApiTypes.INT, required=False),
+            OpenApiParameter("kind", OpenApiTypes.STR, required=False, many=True),
+            OpenApiParameter(
+                "start", OpenApiTypes.STR, required=False, enum=list(graph.CONNECTION_STARTS)
+            ),
+        ],
+        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
     )
     def list(self, request):
         if not access.can(request.user, access.Action.VIEW, model=Entity):
@@ -277,11 +286,32 @@ class NetworkViewSet(viewsets.ViewSet):
             chosen = access.visible(request.user, Partnership.objects.filter(slug=slug)).first()
             if chosen is None:
                 raise Http404
-        network = graph.build_network(request.user, chosen)
+        form = NetworkForm(request.query_params)
+        if not form.is_valid():
+            return Response(form.errors, status=400)
+        network = graph.focus(graph.build_network(request.user, chosen), form.focus())
+        if network is None:
+            return Response({"around": ["Nothing you can see is linked to that node"]}, status=400)
         summary = graph.analyse_network(network)
+        start = form.cleaned_data["start"]
         audit.record(
             "threat_network_exported",
             actor=request.user,
-            detail={"format": "api", "partnership": chosen.pk if chosen else None},
+            detail={
+                "format": "api",
+                "partnership": chosen.pk if chosen else None,
+                **form.focus().as_detail(),
+                **({"connections_from": start} if start else {}),
+            },
         )
-        return Response(graph.as_data(network, summary))
+        data = graph.as_data(network, summary)
+        if start:
+            data["connections"] = [
+                {
+                    "start": connection.start.id,
+                    "group": connection.group.id,
+                    "steps": [{"kind": kind, "node": node.id} for kind, node in connection.steps],
+                }
+                for connection in graph.connections_to_groups(request.user, network, start)
+            ]
+        return Response(data)

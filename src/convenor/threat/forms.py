@@ -16,8 +16,9 @@ from convenor.core.models import (
     User,
 )
 
+from . import graph
 from .importing import FIELDS
-from .models import Dataset, LinkDecision
+from .models import Dataset, LinkDecision, Relation
 
 
 class DatasetForm(forms.ModelForm):
@@ -181,3 +182,50 @@ class SplitForm(forms.Form):
         max_length=2000,
         error_messages={"required": "Say why"},
     )
+
+
+class NetworkForm(forms.Form):
+    """What part of the network to show: read from the page's query string."""
+
+    around = forms.RegexField(
+        regex=r"^[a-z_]+:[0-9]+$",
+        required=False,
+        max_length=40,
+        label="Around",
+        help_text="A node such as entity:12 or group:3. Use “Show around” beside a node, or "
+        "“See its network” on an entity’s page. Leave empty for the whole network.",
+        error_messages={"invalid": "Enter a node such as entity:12 or group:3"},
+    )
+    steps = forms.TypedChoiceField(
+        choices=[(n, f"{n} link{'s' if n > 1 else ''}") for n in range(1, graph.MAX_STEPS + 1)],
+        coerce=int,
+        required=False,
+        empty_value=2,
+        initial=2,
+        label="How far",
+        error_messages={"invalid_choice": f"Choose from 1 to {graph.MAX_STEPS} links"},
+    )
+    kind = forms.MultipleChoiceField(
+        choices=[*Relation.Kind.choices, ("member_of_group", "Member of group")],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Links to follow",
+        help_text="Leave all unticked to follow every kind of link.",
+        error_messages={"invalid_choice": "Choose kinds of link from the list"},
+    )
+    start = forms.ChoiceField(
+        choices=[("", "None")] + list(graph.CONNECTION_STARTS.items()),
+        required=False,
+        label="Connections to organised crime groups, from",
+        help_text=f"Each within {graph.MAX_STEPS} links of a group, with the chain that connects "
+        "it to the nearest one.",
+        error_messages={"invalid_choice": "Choose where the connections start from the list"},
+    )
+
+    def focus(self) -> graph.Focus:
+        data = self.cleaned_data
+        return graph.Focus(
+            around=data.get("around") or "",
+            steps=data.get("steps") or 2,
+            kinds=frozenset(data.get("kind") or ()),
+        )

@@ -359,3 +359,129 @@ def analyse_network(network: Network, k: int = 64, seed: int = 42) -> NetworkSum
         },
         communities=[sorted(communities[c]) for c in sorted(communities)],
     )
+
+
+# --- Focus: the part of the network around one node, along chosen kinds of link -----------
+
+MAX_STEPS = 4
+
+
+@dataclass(frozen=True)
+class Focus:
+    around: str = ""  # a node id ("entity:12", "group:3"); "" for the whole network
+    steps: int = 2
+    kinds: frozenset[str] = frozenset()  # the kinds of link to follow; empty for every kind
+
+    @property
+    def narrows(self) -> bool:
+        return bool(self.around or self.kinds)
+
+    def as_detail(self) -> dict:
+        """For the audit record of a view or export."""
+        return {"around": self.around, "steps": self.steps, "kinds": sorted(self.kinds)}
+
+
+def focus(network: Network, chosen: Focus) -> Network | None:
+    """The nodes within ``chosen.steps`` links of ``chosen.around`` (following only links of
+    ``chosen.kinds`` when given) and the links between them; None when the node is not in the
+    network (the caller cannot tell a hidden node from one that does not exist)."""
+    if not chosen.narrows:
+        return network
+    edges = [e for e in network.edges if not chosen.kinds or e.kind in chosen.kinds]
+    if chosen.around:
+        if chosen.around not in network.node_ids:
+            return None
+        neighbours: dict[str, set[str]] = defaultdict(set)
+        for e in edges:
+            neighbours[e.source].add(e.target)
+            neighbours[e.target].add(e.source)
+        reached, frontier = {chosen.around}, {chosen.around}
+        for _ in range(chosen.steps):
+            frontier = {n for node in frontier for n in neighbours[node]} - reached
+            reached |= frontier
+        edges = [e for e in edges if e.source in reached and e.target in reached]
+    else:
+        reached = {e.source for e in edges} | {e.target for e in edges}
+    return Network(nodes=[n for n in network.nodes if n.id in reached], edges=edges)
+
+
+# --- Connections to organised crime groups ---------------------------------------------------
+
+CONNECTION_STARTS = {
+    "business": "Businesses",
+    "licence": "Licence holders",
+    "vehicle": "Vehicles",
+    "address": "Addresses",
+    "person": "People",
+}
+MAX_CONNECTIONS = 200
+
+
+@dataclass(frozen=True)
+class Connection:
+    """A shortest chain of links from ``start`` to the nearest organised crime group."""
+
+    start: Node
+    group: Node
+    steps: list[tuple[str, Node]]  # (kind of link, the node it leads to), from start to group
+
+    @property
+    def length(self) -> int:
+        return len(self.steps)
+
+
+def licence_holders(user: Any, network: Network) -> set[str]:
+    """Entity nodes holding a licence: a visible record with a licence number (a taxi driver,
+    a premises licence), or the holder's end of a "holds licence" link."""
+    entity_ids = [int(n.id.split(":", 1)[1]) for n in network.nodes if n.id.startswith("entity:")]
+    holders = {e.source for e in network.edges if e.kind == "holds_licence"}
+    records = access.visible(user, Record.objects.filter(entity_id__in=entity_ids)).exclude(
+        licence_number=""
+    )
+    holders |= {entity_node_id(pk) for pk in records.values_list("entity_id", flat=True)}
+    return holders
+
+
+def connections_to_groups(
+    user: Any, network: Network, start: str, max_length: int = MAX_STEPS
+) -> list[Connection]:
+    """Each node of the ``start`` kind (see CONNECTION_STARTS) within ``max_length`` links of an
+    organised crime group, with one shortest chain to the nearest group: how an analyst spots a
+    council contractor whose director associates with a group member, or a taxi driver in a
+    group's network. Nearest first, at most MAX_CONNECTIONS."""
+    import pandas as pd
+
+    from convenor.network import build_graph, paths_of_interest
+
+    if start not in CONNECTION_STARTS:
+        raise ValueError(f"start must be one of {', '.join(CONNECTION_STARTS)}")
+    groups = [n.id for n in network.nodes if n.kind == "group"]
+    if start == "licence":
+        starts = licence_holders(user, network)
+    else:
+        starts = {n.id for n in network.nodes if n.kind == start}
+    starts -= set(groups)
+    if not groups or not starts or not network.edges:
+        return []
+    edges = pd.DataFrame(
+        {
+            "source": [e.source for e in network.edges],
+            "target": [e.target for e in network.edges],
+            "kind": [e.kind for e in network.edges],
+        }
+    )
+    # From the groups outwards: every start node reached gets its own path, from the nearest group.
+    paths = paths_of_interest(build_graph(edges), groups, starts, max_length=max_length)
+    by_id = {n.id: n for n in network.nodes}
+    found = []
+    for path in paths[:MAX_CONNECTIONS]:
+        nodes = list(reversed(path.nodes))
+        kinds = list(reversed(path.edge_kinds))
+        found.append(
+            Connection(
+                start=by_id[nodes[0]],
+                group=by_id[nodes[-1]],
+                steps=[(kind, by_id[node]) for kind, node in zip(kinds, nodes[1:], strict=True)],
+            )
+        )
+    return found

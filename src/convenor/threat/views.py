@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from convenor.core import access, audit
@@ -26,6 +27,7 @@ from .forms import (
     LinkageForm,
     MappingForm,
     MergeForm,
+    NetworkForm,
     SplitForm,
     UploadForm,
 )
@@ -506,51 +508,107 @@ def _network_for(request: HttpRequest) -> tuple[graph.Network, Partnership | Non
     return graph.build_network(request.user, chosen), chosen, partnerships
 
 
+LINKS_PER_PAGE = 500
+
+
+def _focused(request: HttpRequest):
+    """The part of the network the query string asks for.
+
+    Returns (form, focus, part, chosen partnership, partnerships); part is None when the form is
+    invalid or its node is not in the network the user can see."""
+    net, chosen, partnerships = _network_for(request)
+    form = NetworkForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        return form, graph.Focus(), None, chosen, partnerships
+    chosen_focus = form.focus() if form.is_bound else graph.Focus()
+    part = graph.focus(net, chosen_focus)
+    if part is None:
+        form.add_error("around", "Nothing you can see is linked to that node")
+    return form, chosen_focus, part, chosen, partnerships
+
+
 @staff_page
 def network(request: HttpRequest) -> HttpResponse:
-    net, chosen, partnerships = _network_for(request)
-    summary = graph.analyse_network(net)
-    drawn = graph.drawable(net, summary)
-    drawing = graph.layout(drawn)
+    form, chosen_focus, part, chosen, partnerships = _focused(request)
+    shown = part if part is not None else graph.Network()
+    summary = graph.analyse_network(shown)
+    # Around one node everything reached is drawn; the whole network only its larger groups.
+    drawn = graph.drawable(shown, summary, min_size=1 if chosen_focus.around else 4)
+    start = form.cleaned_data.get("start", "") if part is not None and form.is_bound else ""
+    connections = graph.connections_to_groups(request.user, shown, start) if start else None
     audit.record(
         "threat_network_viewed",
         actor=request.user,
         detail={
             "partnership": chosen.pk if chosen else None,
-            "nodes": len(net.nodes),
-            "edges": len(net.edges),
+            "nodes": len(shown.nodes),
+            "edges": len(shown.edges),
+            **chosen_focus.as_detail(),
+            **({"connections_from": start} if start else {}),
         },
     )
-    by_id = {n.id: n for n in net.nodes}
+    by_id = {n.id: n for n in shown.nodes}
     kind_labels = dict(Relation.Kind.choices) | {"member_of_group": "Member of group"}
+    page = Paginator(shown.edges, LINKS_PER_PAGE).get_page(request.GET.get("page"))
     edge_rows = [
         {
             "source": by_id[e.source],
             "kind": kind_labels.get(e.kind, e.kind.replace("_", " ").capitalize()),
             "target": by_id[e.target],
         }
-        for e in net.edges
+        for e in page.object_list
     ]
+    connection_rows = [
+        {
+            "start": connection.start,
+            "group": connection.group,
+            "length": connection.length,
+            "chain": [
+                (
+                    ", ".join(
+                        kind_labels.get(part, part.replace("_", " ")).lower()
+                        for part in kind.split("/")
+                    ),
+                    node,
+                )
+                for kind, node in connection.steps
+            ],
+        }
+        for connection in connections or []
+    ]
+    export_query = request.GET.copy()
+    for key in ("page", "start"):
+        export_query.pop(key, None)
     return render(
         request,
         "threat/network.html",
         {
-            "network": net,
+            "network": shown,
+            "form": form,
+            "focus_around": by_id.get(chosen_focus.around),
             "edge_rows": edge_rows,
-            "central": summary.most_central(net) if net.edges else [],
+            "page": page,
+            "central": summary.most_central(shown) if shown.edges else [],
             "summary": summary,
-            "drawing": drawing,
+            "drawing": graph.layout(drawn),
             "drawn": drawn,
             "chosen": chosen,
             "partnerships": partnerships,
             "max_drawn": graph.MAX_DRAWN_NODES,
+            "connections": connection_rows if connections is not None else None,
+            "max_steps": graph.MAX_STEPS,
+            "connection_start": graph.CONNECTION_STARTS.get(start, ""),
+            "kind_labels": kind_labels,
+            "export_query": export_query.urlencode(),
         },
     )
 
 
 @staff_page
 def network_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    net, chosen, _ = _network_for(request)
+    _, chosen_focus, net, chosen, _ = _focused(request)
+    if net is None:  # a bad focus: the page says why
+        return redirect(f"{reverse('threat:network')}?{request.GET.urlencode()}")
     summary = graph.analyse_network(net)
     audit.record(
         "threat_network_exported",
@@ -560,6 +618,7 @@ def network_export(request: HttpRequest, fmt: str) -> HttpResponse:
             "partnership": chosen.pk if chosen else None,
             "nodes": len(net.nodes),
             "edges": len(net.edges),
+            **chosen_focus.as_detail(),
         },
     )
     data = graph.as_data(net, summary)
