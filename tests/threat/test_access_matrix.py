@@ -182,6 +182,11 @@ PAGES = [
         expect(404, **{OUTSIDE_ANALYST: 200}),
     ),
     (
+        "network connections to groups",
+        lambda t: f"/threat/network/?start=business&around=entity:{t.own_record.entity_id}",
+        expect(404, **{ANALYST: 200, PARTNER_ANALYST: 200, OUTSIDE_ANALYST: 200}),
+    ),
+    (
         "network csv",
         lambda t: "/threat/network.csv",
         expect(404, **{ANALYST: 200, PARTNER_ANALYST: 200, OUTSIDE_ANALYST: 200}),
@@ -243,6 +248,12 @@ API = [
         "api network",
         lambda t: "/api/v1/threat/network/",
         expect(404, **{ANALYST: 200, PARTNER_ANALYST: 200, OUTSIDE_ANALYST: 200}),
+    ),
+    (
+        "api network around own entity",
+        lambda t: f"/api/v1/threat/network/?around=entity:{t.own_record.entity_id}&start=licence",
+        # The outside analyst is told only that nothing they can see is linked to it.
+        expect(404, **{ANALYST: 200, PARTNER_ANALYST: 200, OUTSIDE_ANALYST: 400}),
     ),
     (
         "api network of outside partnership",
