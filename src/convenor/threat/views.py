@@ -566,8 +566,8 @@ def network(request: HttpRequest) -> HttpResponse:
             "chain": [
                 (
                     ", ".join(
-                        kind_labels.get(part, part.replace("_", " ")).lower()
-                        for part in kind.split("/")
+                        kind_labels.get(one, one.replace("_", " ")).lower()
+                        for one in kind.split("/")  # "director_of/associate_of": both links
                     ),
                     node,
                 )
@@ -598,7 +598,6 @@ def network(request: HttpRequest) -> HttpResponse:
             "connections": connection_rows if connections is not None else None,
             "max_steps": graph.MAX_STEPS,
             "connection_start": graph.CONNECTION_STARTS.get(start, ""),
-            "kind_labels": kind_labels,
             "export_query": export_query.urlencode(),
         },
     )
