@@ -308,3 +308,32 @@ def test_manager_reassigns_an_action(admin_client, world, gov):
     assert gov.action.owner == world.people["analyst"]
     assert gov.action.due_on == datetime.date(2031, 1, 31)
     assert gov.action.ps == ["pursue", "prevent"]
+
+
+def test_agenda_items_are_reordered_from_the_meeting_page(admin_client, client, world, gov):
+    from convenor.governance import services
+
+    admin = world.people["partnership_administrator"]
+    meeting = gov.draft[gov.board.slug]
+    services.add_agenda_item(admin, meeting, title="Any other business")
+    page = admin_client.get(meeting.get_absolute_url()).content.decode()
+    assert 'Move down<span class="govuk-visually-hidden"> item 1,' in page
+    assert 'Move up<span class="govuk-visually-hidden"> item 2,' in page
+    response = admin_client.post(
+        f"/governance/meetings/{meeting.pk}/items/2/move/", {"direction": "up"}
+    )
+    assert response.status_code == 302 and response["Location"].endswith("#item-1")
+    titles = list(meeting.agenda_items.order_by("number").values_list("title", flat=True))
+    assert titles == ["Any other business", f"Draft item of {gov.board.slug}"]
+    page = admin_client.get(response["Location"]).content.decode()
+    assert "Moved “Any other business” to item 1" in page
+    # Already first: the page says so and nothing changes.
+    admin_client.post(f"/governance/meetings/{meeting.pk}/items/1/move/", {"direction": "up"})
+    page = admin_client.get(meeting.get_absolute_url()).content.decode()
+    assert "Item 1 is already first in its part" in page
+    assert admin_client.get(f"/governance/meetings/{meeting.pk}/items/1/move/").status_code == 405
+    # A board member who may read the agenda may not reorder it.
+    verified_login(client, world.people["board_member"])
+    refused = client.post(f"/governance/meetings/{meeting.pk}/items/1/move/", {"direction": "down"})
+    assert refused.status_code == 403, refused.status_code
+    assert titles == list(meeting.agenda_items.order_by("number").values_list("title", flat=True))

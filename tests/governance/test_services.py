@@ -579,3 +579,44 @@ def test_change_action_reassigns_and_audits_the_moved_deadline(world, gov, admin
         "due_on": old_due.isoformat(),
     }
     assert entry.detail["after"]["due_on"] == new_due.isoformat()
+
+
+def test_agenda_items_move_within_their_part_and_keep_their_papers(world, gov, admin):
+    meeting = services.schedule_meeting(admin, gov.board, starts_at=timezone.now())
+    first = services.add_agenda_item(admin, meeting, title="Apologies")
+    secret = services.add_agenda_item(
+        admin, meeting, title="Operation update", part=Part.CONFIDENTIAL
+    )
+    last = services.add_agenda_item(admin, meeting, title="Any other business")
+    services.attach_paper(admin, last, title="AOB note", link="https://example.org/aob")
+
+    moved = services.move_agenda_item(admin, last, "up")
+    # Part A's neighbour is "Apologies" (item 1), not the Part B item between them.
+    assert moved.number == first.number == 1
+    order = list(meeting.agenda_items.order_by("number").values_list("number", "title", "part"))
+    assert order == [
+        (1, "Any other business", "public"),
+        (2, "Operation update", "confidential"),
+        (3, "Apologies", "public"),
+    ]
+    assert Paper.objects.get(title="AOB note").agenda_item.number == 1
+    entry = AuditEntry.objects.filter(action="agenda_item_moved").latest("pk")
+    assert entry.detail == {"title": "Any other business", "from": 3, "to": 1, "part": "public"}
+
+    with pytest.raises(ValidationError) as excinfo:
+        services.move_agenda_item(admin, AgendaItem.objects.get(pk=last.pk), "up")
+    assert "already first in its part" in _field_error(excinfo, "direction")
+    with pytest.raises(ValidationError) as excinfo:
+        services.move_agenda_item(admin, AgendaItem.objects.get(pk=secret.pk), "down")
+    assert "already last in its part" in _field_error(excinfo, "direction")
+    with pytest.raises(ValidationError):
+        services.move_agenda_item(admin, AgendaItem.objects.get(pk=secret.pk), "sideways")
+    with pytest.raises(PermissionDenied):
+        services.move_agenda_item(
+            world.people["board_member"], AgendaItem.objects.get(pk=first.pk), "up"
+        )
+    assert list(meeting.agenda_items.order_by("number").values_list("title", flat=True)) == [
+        "Any other business",
+        "Operation update",
+        "Apologies",
+    ]

@@ -271,6 +271,40 @@ def add_agenda_item(
     return item
 
 
+@transaction.atomic
+def move_agenda_item(actor: User, item: AgendaItem, direction: str) -> AgendaItem:
+    """Swap the item with the one before ("up") or after ("down") it in the same part of the
+    agenda, so Part A and Part B each keep their own order. Numbers stay 1, 2, 3...; the item's
+    papers, minutes and decisions move with it."""
+    _require(actor, Do.CHANGE, item)
+    if direction not in ("up", "down"):
+        raise ValidationError({"direction": "Choose up or down"})
+    siblings = list(
+        AgendaItem.objects.select_for_update()
+        .filter(meeting_id=item.meeting_id, part=item.part)
+        .order_by("number")
+    )
+    position = next(i for i, sibling in enumerate(siblings) if sibling.pk == item.pk)
+    neighbour_position = position - 1 if direction == "up" else position + 1
+    if not 0 <= neighbour_position < len(siblings):
+        where = "first" if direction == "up" else "last"
+        raise ValidationError({"direction": f"Item {item.number} is already {where} in its part"})
+    item, other = siblings[position], siblings[neighbour_position]
+    old, new = item.number, other.number
+    # Through 0 (never a real number) so the (meeting, number) constraint holds at every step.
+    AgendaItem.objects.filter(pk=item.pk).update(number=0)
+    AgendaItem.objects.filter(pk=other.pk).update(number=old)
+    AgendaItem.objects.filter(pk=item.pk).update(number=new)
+    item.number = new
+    audit.record(
+        "agenda_item_moved",
+        actor=actor,
+        obj=item.meeting,
+        detail={"title": item.title, "from": old, "to": new, "part": item.part},
+    )
+    return item
+
+
 def _check_paper_content(file_name: str, content_type: str, content: bytes) -> str:
     if not content:
         raise ValidationError({"file": "The file is empty"})

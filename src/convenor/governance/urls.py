@@ -36,6 +36,11 @@ urlpatterns = [
     path("meetings/<int:pk>/items/<int:number>/papers/new/", views.paper_add, name="paper_add"),
     path("meetings/<int:pk>/items/<int:number>/minutes/", views.minutes, name="minutes"),
     path(
+        "meetings/<int:pk>/items/<int:number>/move/",
+        views.agenda_item_move,
+        name="agenda_item_move",
+    ),
+    path(
         "meetings/<int:pk>/items/<int:number>/decisions/new/",
         views.decision_add,
         name="decision_add",

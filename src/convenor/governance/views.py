@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from convenor.core import access, audit
 from convenor.core.access import Action as Do
@@ -295,6 +295,19 @@ def agenda_item_add(request: HttpRequest, pk: int) -> HttpResponse:
 def _agenda_item(request, pk: int, number: int) -> AgendaItem:
     meeting = _meeting(request, pk)
     return get_visible_or_404(request.user, meeting.agenda_items.all(), number=number)
+
+
+@staff_page
+@require_POST
+def agenda_item_move(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    item = _agenda_item(request, pk, number)
+    try:
+        item = services.move_agenda_item(request.user, item, request.POST.get("direction", ""))
+    except ValidationError as problem:
+        messages.error(request, " ".join(problem.messages))
+        return redirect(item.meeting.get_absolute_url() + f"#item-{number}")
+    messages.success(request, f"Moved “{item.title}” to item {item.number}")
+    return redirect(item.meeting.get_absolute_url() + f"#item-{item.number}")
 
 
 @staff_page
