@@ -98,6 +98,8 @@ def test_analyst_imports_reviews_links_and_sees_the_network(page, lee, tmp_path)
 
     page.goto("/threat/network/")
     expect(page.locator("svg.threat-network__svg")).to_be_visible()
+    key = page.locator(".threat-key.threat-node--person")  # the legend shows the colours
+    assert key.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(212, 53, 28)"
     _accessible(page, "network")
     page.locator("a.threat-node").first.focus()
     assert page.locator(".threat-dimmed").count() > 0  # the script highlights neighbours
@@ -105,6 +107,7 @@ def test_analyst_imports_reviews_links_and_sees_the_network(page, lee, tmp_path)
     page.get_by_label("Partnership").select_option(label="Preston Community Safety Partnership")
     page.get_by_role("button", name="Show").click()
     _accessible(page, "network of one partnership")
+    page.get_by_text("Choose what to show").click()
     page.get_by_label("Connections to organised crime groups, from").select_option(
         label="Businesses"
     )
