@@ -14,6 +14,7 @@ any case and spacing, phone numbers with +44).
 
 from __future__ import annotations
 
+import datetime
 import functools
 import re
 
@@ -119,6 +120,14 @@ def _typo(word: str, rng: np.random.Generator) -> str:
     if position < len(word) - 1:  # transposition
         return word[:position] + word[position + 1] + word[position] + word[position + 2 :]
     return word
+
+
+def _is_date(iso: str) -> bool:
+    try:
+        datetime.date.fromisoformat(iso)
+    except ValueError:
+        return False
+    return True
 
 
 def _date_text(iso: str, style: int) -> str:
@@ -230,8 +239,8 @@ def generate(
                 elif u[3] < 0.09:
                     digit = int(rng.integers(8, 10))
                     d = d[:digit] + str(int(rng.integers(10))) + d[digit + 1 :]
-                    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])", d):
-                        d = str(dob[person])
+                if not _is_date(d):  # 30 February, or 29 February a year out: an importer
+                    d = str(dob[person])  # refuses those rows, so linkage never sees them
             postcode = str(household_postcode[h])
             address = f"{household_number[h]} {household_street[h]}"
             if not clean and u[4] < 0.08:

@@ -259,6 +259,9 @@ LOGGING = {
         },
     },
     "loggers": {
+        # Splink warns about every comparison level it could not train on a partnership's data;
+        # the linkage run's own summary says how the model was trained, so keep only its errors.
+        "splink": {"level": os.environ.get("CONVENOR_SPLINK_LOG_LEVEL", "ERROR")},
         "django.request": {"filters": ["anonymous_channel"]},
         "django.server": {
             "handlers": ["django.server"],

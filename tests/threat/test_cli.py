@@ -139,3 +139,11 @@ def test_saved_mapping_downloads_as_yaml_the_cli_reads(client, threat, areas, tm
     assert importing.parse_mapping_document(response.content.decode()) == NOMINALS_MAPPING
     verified_login(client, threat.partner_analyst)  # sees the dataset, does not import into it
     assert client.get(f"/threat/datasets/{threat.own_dataset.pk}/mapping.yaml").status_code == 404
+
+
+def test_splink_training_chatter_is_not_logged_unless_asked():
+    # `convenor link` shows its progress bar and result; Splink's warnings about comparison
+    # levels it could not train would otherwise interleave with the bar on every run.
+    import logging
+
+    assert logging.getLogger("splink.internals.linker").getEffectiveLevel() == logging.ERROR
