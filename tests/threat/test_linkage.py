@@ -91,3 +91,64 @@ def test_network_analysis_finds_components_and_communities(client, imported):
     whitlow = graph.entity_node_id(person(imported.own_dataset).entity_id)
     # The linked man: lives at an address, drives a car, and has an associate.
     assert summary.degree[whitlow] == 3
+
+
+@pytest.mark.slow
+def test_a_partnership_with_more_entities_than_one_query_may_name(threat, areas):
+    # SQLite refuses a query with more parameters than its limit (32,766 by default; PostgreSQL
+    # 65,535). Lower it so a few thousand entities cross it: linking, the network and its labels
+    # must name them in batches, never all in one query.
+    import sqlite3
+
+    from benchmarks.synthetic import generate
+    from django.db import connection
+
+    from convenor.threat import graph
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the parameter limit is lowered on SQLite; PostgreSQL's is the same idea")
+    records = generate(4000, seed=11).drop(columns=["entity_id", "kind", "source"])
+    upload = services.import_file(
+        threat.own_analyst,
+        threat.own_dataset,
+        "many.csv",
+        records.to_csv(index=False).encode(),
+        {
+            "reference": "record_id",
+            "first_name": "first_name",
+            "surname": "surname",
+            "date_of_birth": "date_of_birth",
+            "postcode": "postcode",
+            "address": "address",
+            "phone": "phone",
+            "email": "email",
+        },
+    )
+    assert upload.imported_rows == 4000, upload.message
+    connection.ensure_connection()
+    limit = sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER
+    before = connection.connection.setlimit(limit, 5500)
+    try:
+        run = services.start_linkage(threat.own_analyst, threat.core.shared, background=False)
+        assert run.status == LinkageRun.Status.DONE, run.message
+        assert run.entity_count > 5500  # more than one query may name
+        network = graph.build_network(threat.own_analyst, threat.core.shared)
+        labelled = [n for n in network.nodes if n.label != f"E{n.id.split(':')[1]}"]
+        assert len(network.nodes) > 5500 and len(labelled) == len(network.nodes)
+    finally:
+        connection.connection.setlimit(limit, before)
+
+
+def test_linkage_progress_only_goes_forward_and_ends_at_done(imported):
+    seen: list[tuple[str, float]] = []
+    run = services.start_linkage(
+        imported.own_analyst,
+        imported.core.shared,
+        background=False,
+        progress=lambda stage, fraction: seen.append((stage, fraction)),
+    )
+    assert run.status == LinkageRun.Status.DONE
+    fractions = [fraction for _, fraction in seen]
+    assert fractions == sorted(fractions), seen
+    assert seen[-2] == ("Saving entities and links", 0.95) and seen[-1] == ("Finished", 1.0)
+    assert "done" not in [stage for stage, _ in seen]  # not before the saving is done

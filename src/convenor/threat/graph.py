@@ -28,6 +28,7 @@ from django.urls import reverse
 from convenor.core import access
 from convenor.network import EDGE_KINDS
 
+from .batches import in_batches
 from .models import Entity, Record, Relation
 
 
@@ -78,19 +79,20 @@ class Network:
 def entity_labels(user: Any, entity_ids: Iterable[int]) -> dict[int, str]:
     """Each entity's name as the user's visible records give it (the most common one)."""
     counts: dict[int, Counter] = defaultdict(Counter)
-    records = access.visible(user, Record.objects.filter(entity_id__in=list(entity_ids)))
-    for record in records.only(
-        "entity_id",
-        "kind",
-        "first_name",
-        "surname",
-        "company_name",
-        "company_number",
-        "vehicle_registration",
-        "address",
-        "postcode",
-    ):
-        counts[record.entity_id][record.label] += 1
+    for batch in in_batches(entity_ids):
+        records = access.visible(user, Record.objects.filter(entity_id__in=batch))
+        for record in records.only(
+            "entity_id",
+            "kind",
+            "first_name",
+            "surname",
+            "company_name",
+            "company_number",
+            "vehicle_registration",
+            "address",
+            "postcode",
+        ):
+            counts[record.entity_id][record.label] += 1
     return {pk: c.most_common(1)[0][0] for pk, c in counts.items()}
 
 
@@ -433,13 +435,11 @@ class Connection:
 def licence_holders(user: Any, network: Network) -> set[str]:
     """Entity nodes holding a licence: a visible record with a licence number (a taxi driver,
     a premises licence), or the holder's end of a "holds licence" link."""
-    entity_ids = [int(n.id.split(":", 1)[1]) for n in network.nodes if n.id.startswith("entity:")]
     holders = {e.source for e in network.edges if e.kind == "holds_licence"}
-    records = access.visible(user, Record.objects.filter(entity_id__in=entity_ids)).exclude(
-        licence_number=""
-    )
-    holders |= {entity_node_id(pk) for pk in records.values_list("entity_id", flat=True)}
-    return holders
+    # Licence numbers are few; the network's entities may be very many, so filter here.
+    licensed = access.visible(user, Record.objects.exclude(licence_number=""))
+    holders |= {entity_node_id(pk) for pk in licensed.values_list("entity_id", flat=True)}
+    return holders & network.node_ids
 
 
 def connections_to_groups(

@@ -27,6 +27,7 @@ from convenor.core.models import Organisation, Partnership, User
 
 from . import importing
 from .access_rules import may_link
+from .batches import in_batches
 from .models import (
     Dataset,
     DatasetImport,
@@ -601,8 +602,13 @@ def run_linkage(pk: int, progress: Callable[[str, float], None] | None = None) -
         if len(frame) == 0:
             clusters, pairs, summary = {}, [], {}
         else:
+
+            def linking(stage: str, fraction: float) -> None:
+                if stage != "done":  # saving comes after the library is done: 0-90% is its share
+                    report(stage, 0.9 * fraction)
+
             result = link_records(
-                frame, decisions=Decisions(confirmed=confirmed, rejected=rejected), progress=report
+                frame, decisions=Decisions(confirmed=confirmed, rejected=rejected), progress=linking
             )
             clusters = dict(
                 zip(
@@ -637,6 +643,8 @@ def run_linkage(pk: int, progress: Callable[[str, float], None] | None = None) -
                 obj=run,
                 detail={"records": len(frame), "pairs": pair_count, "entities": entity_count},
             )
+        if progress is not None:
+            progress("Finished", 1.0)
     except Exception:
         logger.exception("Linkage run %s failed", pk)
         LinkageRun.objects.filter(pk=pk).update(
@@ -708,7 +716,9 @@ def _store_clusters(run: LinkageRun, clusters: dict[int, str]) -> int:
         }
     )
     _delete_empty_entities(Entity.objects.filter(partnership=run.partnership))
-    Entity.objects.filter(pk__in=list(assignment)).update(updated_at=timezone.now())
+    now = timezone.now()
+    for batch in in_batches(assignment):
+        Entity.objects.filter(pk__in=batch).update(updated_at=now)
     return len(assignment)
 
 
@@ -778,11 +788,13 @@ def _hand_over_references(successors: dict[int, int]) -> None:
     if not successors:
         return
     for model, name in _references_to_entities():
-        referenced = set(
-            model._base_manager.filter(**{f"{name}__in": list(successors)}).values_list(
+        referenced = {
+            old
+            for batch in in_batches(successors)
+            for old in model._base_manager.filter(**{f"{name}__in": batch}).values_list(
                 name, flat=True
             )
-        )
+        }
         for old in referenced:
             model._base_manager.filter(**{name: old}).update(**{name: successors[old]})
 
