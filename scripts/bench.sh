@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The benchmarks (not part of make test): FEBRL4 accuracy against recordlinkage, linkage at scale,
-# network analysis at scale. BENCH_SIZES=10000,100000 skips the million-record run.
+# import and linkage through the app, network analysis at scale, a SOC local profile.
+# BENCH_SIZES=10000,100000 skips the million-record run; BENCH_APP_ROWS sets the app's file size.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
@@ -12,6 +13,8 @@ echo "== FEBRL4: Convenor against recordlinkage"
 $BIN/python -m benchmarks.bench_febrl4
 echo "== linkage at scale"
 $BIN/python -m benchmarks.bench_scale --sizes "${BENCH_SIZES:-10000,100000,1000000}"
+echo "== import and linkage through the app (SQLite)"
+$BIN/python -m benchmarks.bench_app --rows "${BENCH_APP_ROWS:-200000}"
 echo "== network analysis at scale"
 $BIN/python -m benchmarks.bench_network --edges "${BENCH_EDGES:-1000000}"
 echo "== SOC local profile of one area: 1,000,000 partner records, 100,000 intelligence reports"
