@@ -23,13 +23,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import QuerySet
 from django.urls import reverse
 
 from convenor.core import access
 from convenor.network import EDGE_KINDS
 
 from .batches import in_batches
-from .models import Entity, Record, Relation
+from .models import LABEL_FIELDS, Entity, Record, Relation, record_label
 
 
 @dataclass(frozen=True)
@@ -76,23 +77,22 @@ class Network:
         return {n.id for n in self.nodes}
 
 
-def entity_labels(user: Any, entity_ids: Iterable[int]) -> dict[int, str]:
-    """Each entity's name as the user's visible records give it (the most common one)."""
+def entity_labels(user: Any, entities: Iterable[int] | QuerySet) -> dict[int, str]:
+    """Each entity's name as the user's visible records give it (the most common one).
+
+    ``entities``: entity ids (named in batches), or a queryset of entities (one query, however
+    many: the network page of a partnership with hundreds of thousands of them)."""
     counts: dict[int, Counter] = defaultdict(Counter)
-    for batch in in_batches(entity_ids):
-        records = access.visible(user, Record.objects.filter(entity_id__in=batch))
-        for record in records.only(
-            "entity_id",
-            "kind",
-            "first_name",
-            "surname",
-            "company_name",
-            "company_number",
-            "vehicle_registration",
-            "address",
-            "postcode",
-        ):
-            counts[record.entity_id][record.label] += 1
+    if isinstance(entities, QuerySet):
+        batches: Iterable = [entities.values("pk")]
+    else:
+        batches = in_batches(entities)
+    for batch in batches:
+        rows = access.visible(user, Record.objects.filter(entity_id__in=batch)).values_list(
+            "entity_id", *LABEL_FIELDS
+        )
+        for entity_id, *fields in rows.iterator(chunk_size=10_000):
+            counts[entity_id][record_label(*fields)] += 1
     return {pk: c.most_common(1)[0][0] for pk, c in counts.items()}
 
 
@@ -137,13 +137,15 @@ def build_network(user: Any, partnership=None, *, connected_only: bool = True) -
     edges = {e for e in edges if known(e.source) and known(e.target)}
     used = {e.source for e in edges} | {e.target for e in edges}
     shown = [pk for pk in visible_ids if not connected_only or entity_node_id(pk) in used]
-    labels = entity_labels(user, shown)
+    labels = entity_labels(user, entities)
+    # One reverse() for every entity's page: a partnership can have hundreds of thousands.
+    url = reverse("threat:entity", args=[987654321]).replace("987654321", "{}")
     nodes = [
         Node(
             id=entity_node_id(pk),
             kind=entity_kind[pk],
             label=labels.get(pk, f"E{pk}"),
-            url=reverse("threat:entity", args=[pk]),
+            url=url.format(pk),
         )
         for pk in sorted(shown)
     ]

@@ -259,13 +259,39 @@ class Record(models.Model):
     @property
     def label(self) -> str:
         """What the record names, in a few words."""
-        if self.kind == Entity.Kind.PERSON:
-            return " ".join(p for p in (self.first_name, self.surname) if p) or "Unnamed person"
-        if self.kind == Entity.Kind.BUSINESS:
-            return self.company_name or f"Company {self.company_number}"
-        if self.kind == Entity.Kind.VEHICLE:
-            return self.vehicle_registration
-        return ", ".join(p for p in (self.address, self.postcode) if p)
+        return record_label(*(getattr(self, name) for name in LABEL_FIELDS))
+
+
+# The fields a record's label is made of, in record_label's order (for values_list).
+LABEL_FIELDS = (
+    "kind",
+    "first_name",
+    "surname",
+    "company_name",
+    "company_number",
+    "vehicle_registration",
+    "address",
+    "postcode",
+)
+
+
+def record_label(
+    kind: str,
+    first_name: str,
+    surname: str,
+    company_name: str,
+    company_number: str,
+    vehicle_registration: str,
+    address: str,
+    postcode: str,
+) -> str:
+    if kind == Entity.Kind.PERSON:
+        return " ".join(p for p in (first_name, surname) if p) or "Unnamed person"
+    if kind == Entity.Kind.BUSINESS:
+        return company_name or f"Company {company_number}"
+    if kind == Entity.Kind.VEHICLE:
+        return vehicle_registration
+    return ", ".join(p for p in (address, postcode) if p)
 
 
 class Relation(models.Model):
