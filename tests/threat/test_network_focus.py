@@ -209,3 +209,25 @@ def test_a_node_hidden_from_the_user_reads_like_one_that_does_not_exist(client, 
     network = graph.build_network(crewed.outside_analyst)
     assert f"group:{crewed.crew.pk}" not in network.node_ids
     assert graph.connections_to_groups(crewed.outside_analyst, network, "business") == []
+
+
+def test_building_a_focused_network_gives_what_focusing_the_whole_one_gives(crewed):
+    # The page builds only the focused part (labelling only it); it must equal the whole network
+    # narrowed afterwards, for every choice.
+    whole = graph.build_network(crewed.own_analyst, crewed.core.shared)
+    group = f"group:{crewed.crew.pk}"
+    choices = [
+        graph.Focus(around=around, steps=steps, kinds=kinds)
+        for around in ("", node(crewed.brennan), node(crewed.roofing), group)
+        for steps in (1, 2, 4)
+        for kinds in (frozenset(), frozenset({"director_of", "associate_of"}))
+        if around or kinds
+    ]
+    for chosen in choices:
+        built = graph.build_network(crewed.own_analyst, crewed.core.shared, chosen=chosen)
+        assert built == graph.focus(whole, chosen), chosen
+    missing = graph.Focus(around="entity:999999")
+    assert graph.build_network(crewed.own_analyst, crewed.core.shared, chosen=missing) is None
+    assert (
+        graph.build_network(crewed.own_analyst, crewed.core.shared, chosen=graph.Focus()) == whole
+    )

@@ -289,7 +289,7 @@ class NetworkViewSet(viewsets.ViewSet):
         form = NetworkForm(request.query_params)
         if not form.is_valid():
             return Response(form.errors, status=400)
-        network = graph.focus(graph.build_network(request.user, chosen), form.focus())
+        network = graph.build_network(request.user, chosen, chosen=form.focus())
         if network is None:
             return Response({"around": ["Nothing you can see is linked to that node"]}, status=400)
         summary = graph.analyse_network(network)

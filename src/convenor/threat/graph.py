@@ -96,11 +96,15 @@ def entity_labels(user: Any, entities: Iterable[int] | QuerySet) -> dict[int, st
     return {pk: c.most_common(1)[0][0] for pk, c in counts.items()}
 
 
-def build_network(user: Any, partnership=None, *, connected_only: bool = True) -> Network:
+def build_network(
+    user: Any, partnership=None, *, connected_only: bool = True, chosen: Focus | None = None
+) -> Network | None:
     """The entities ``user`` may see (of ``partnership`` if given) and the edges between them.
 
     With ``connected_only`` an entity with no edge at all is left out (the page would otherwise
-    draw thousands of lone dots).
+    draw thousands of lone dots). With ``chosen`` only the part it keeps (see ``focus``), and
+    only that part is labelled: around one entity of a partnership with hundreds of thousands,
+    the labels are what cost. None when ``chosen`` names a node not in the network.
     """
     entities = access.visible(user, Entity.objects.all())
     if partnership is not None:
@@ -136,8 +140,19 @@ def build_network(user: Any, partnership=None, *, connected_only: bool = True) -
 
     edges = {e for e in edges if known(e.source) and known(e.target)}
     used = {e.source for e in edges} | {e.target for e in edges}
-    shown = [pk for pk in visible_ids if not connected_only or entity_node_id(pk) in used]
-    labels = entity_labels(user, entities)
+    shown = {pk for pk in visible_ids if not connected_only or entity_node_id(pk) in used}
+    extra = {nid for nid in extra_nodes if not connected_only or nid in used}
+    if chosen is not None and chosen.narrows:
+        found = _focus_ids({entity_node_id(pk) for pk in shown} | extra, edges, chosen)
+        if found is None:
+            return None
+        reached, kept = found
+        edges = set(kept)
+        shown = {pk for pk in shown if entity_node_id(pk) in reached}
+        extra &= reached
+        labels = entity_labels(user, sorted(shown))
+    else:
+        labels = entity_labels(user, entities)
     # One reverse() for every entity's page: a partnership can have hundreds of thousands.
     url = reverse("threat:entity", args=[987654321]).replace("987654321", "{}")
     nodes = [
@@ -149,7 +164,7 @@ def build_network(user: Any, partnership=None, *, connected_only: bool = True) -
         )
         for pk in sorted(shown)
     ]
-    nodes += [n for nid, n in sorted(extra_nodes.items()) if not connected_only or nid in used]
+    nodes += [extra_nodes[nid] for nid in sorted(extra)]
     return Network(nodes=nodes, edges=sorted(edges, key=lambda e: (e.source, e.target, e.kind)))
 
 
@@ -385,27 +400,38 @@ class Focus:
         return {"around": self.around, "steps": self.steps, "kinds": sorted(self.kinds)}
 
 
-def focus(network: Network, chosen: Focus) -> Network | None:
-    """The nodes within ``chosen.steps`` links of ``chosen.around`` (following only links of
-    ``chosen.kinds`` when given) and the links between them; None when the node is not in the
-    network (the caller cannot tell a hidden node from one that does not exist)."""
-    if not chosen.narrows:
-        return network
-    edges = [e for e in network.edges if not chosen.kinds or e.kind in chosen.kinds]
+def _focus_ids(
+    node_ids: set[str], edges: Iterable[Edge], chosen: Focus
+) -> tuple[set[str], list[Edge]] | None:
+    """The node ids and edges ``chosen`` keeps of a network; None when its node is not one."""
+    kept = [e for e in edges if not chosen.kinds or e.kind in chosen.kinds]
     if chosen.around:
-        if chosen.around not in network.node_ids:
+        if chosen.around not in node_ids:
             return None
         neighbours: dict[str, set[str]] = defaultdict(set)
-        for e in edges:
+        for e in kept:
             neighbours[e.source].add(e.target)
             neighbours[e.target].add(e.source)
         reached, frontier = {chosen.around}, {chosen.around}
         for _ in range(chosen.steps):
             frontier = {n for node in frontier for n in neighbours[node]} - reached
             reached |= frontier
-        edges = [e for e in edges if e.source in reached and e.target in reached]
+        kept = [e for e in kept if e.source in reached and e.target in reached]
     else:
-        reached = {e.source for e in edges} | {e.target for e in edges}
+        reached = {e.source for e in kept} | {e.target for e in kept}
+    return reached, kept
+
+
+def focus(network: Network, chosen: Focus) -> Network | None:
+    """The nodes within ``chosen.steps`` links of ``chosen.around`` (following only links of
+    ``chosen.kinds`` when given) and the links between them; None when the node is not in the
+    network (the caller cannot tell a hidden node from one that does not exist)."""
+    if not chosen.narrows:
+        return network
+    found = _focus_ids(network.node_ids, network.edges, chosen)
+    if found is None:
+        return None
+    reached, edges = found
     return Network(nodes=[n for n in network.nodes if n.id in reached], edges=edges)
 
 

@@ -494,7 +494,9 @@ def linkage_progress(request: HttpRequest, pk: int) -> JsonResponse:
 # --- Network -------------------------------------------------------------------------------
 
 
-def _network_for(request: HttpRequest) -> tuple[graph.Network, Partnership | None, list]:
+def _network_for(request: HttpRequest) -> tuple[Partnership | None, list]:
+    """The partnership the query string names (404 for one the user cannot see) and the
+    partnerships the user can choose from."""
     _require_analyst_pages(request, Entity)
     partnerships = list(
         visible(request.user, Partnership.objects.filter(entities__isnull=False).distinct())
@@ -505,7 +507,7 @@ def _network_for(request: HttpRequest) -> tuple[graph.Network, Partnership | Non
         chosen = next((p for p in partnerships if p.slug == slug), None)
         if chosen is None:
             raise Http404("Not found")
-    return graph.build_network(request.user, chosen), chosen, partnerships
+    return chosen, partnerships
 
 
 LINKS_PER_PAGE = 500
@@ -516,12 +518,12 @@ def _focused(request: HttpRequest):
 
     Returns (form, focus, part, chosen partnership, partnerships); part is None when the form is
     invalid or its node is not in the network the user can see."""
-    net, chosen, partnerships = _network_for(request)
+    chosen, partnerships = _network_for(request)
     form = NetworkForm(request.GET or None)
     if form.is_bound and not form.is_valid():
         return form, graph.Focus(), None, chosen, partnerships
     chosen_focus = form.focus() if form.is_bound else graph.Focus()
-    part = graph.focus(net, chosen_focus)
+    part = graph.build_network(request.user, chosen, chosen=chosen_focus)
     if part is None:
         form.add_error("around", "Nothing you can see is linked to that node")
     return form, chosen_focus, part, chosen, partnerships
