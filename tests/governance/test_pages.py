@@ -337,3 +337,13 @@ def test_agenda_items_are_reordered_from_the_meeting_page(admin_client, client, 
     refused = client.post(f"/governance/meetings/{meeting.pk}/items/1/move/", {"direction": "down"})
     assert refused.status_code == 403, refused.status_code
     assert titles == list(meeting.agenda_items.order_by("number").values_list("title", flat=True))
+
+
+def test_another_organisation_cannot_reorder_or_find_the_agenda(client, world, gov):
+    meeting = gov.draft[gov.board.slug]
+    verified_login(client, world.people["outside_person"])
+    response = client.post(
+        f"/governance/meetings/{meeting.pk}/items/1/move/", {"direction": "down"}
+    )
+    assert response.status_code == 404
+    assert meeting.agenda_items.get(number=1).title == f"Draft item of {gov.board.slug}"

@@ -270,6 +270,14 @@ def _analyse_networkx(graph, node_list, k, seed, resolution, communities, second
     return component_sets, degree, betweenness, community_sets, modularity
 
 
+def _sets_of(node_list: list[str], membership: list[int]) -> list[set[str]]:
+    """igraph's membership vector (a group number per node) as sets of node ids."""
+    groups: dict[int, set[str]] = {}
+    for node, group in zip(node_list, membership, strict=True):
+        groups.setdefault(group, set()).add(node)
+    return list(groups.values())
+
+
 def _analyse_igraph(graph, node_list, k, seed, resolution, communities, seconds):
     import random
 
@@ -282,11 +290,7 @@ def _analyse_igraph(graph, node_list, k, seed, resolution, communities, seconds)
     seconds["convert"] = time.perf_counter() - started
 
     started = time.perf_counter()
-    membership = twin.connected_components().membership
-    groups: dict[int, set[str]] = {}
-    for node, group in zip(node_list, membership, strict=True):
-        groups.setdefault(group, set()).add(node)
-    component_sets = list(groups.values())
+    component_sets = _sets_of(node_list, twin.connected_components().membership)
     seconds["components"] = time.perf_counter() - started
 
     started = time.perf_counter()
@@ -318,10 +322,7 @@ def _analyse_igraph(graph, node_list, k, seed, resolution, communities, seconds)
             )
         finally:
             igraph.set_random_number_generator(random)
-        groups = {}
-        for node, group in zip(node_list, partition.membership, strict=True):
-            groups.setdefault(group, set()).add(node)
-        community_sets = list(groups.values())
+        community_sets = _sets_of(node_list, partition.membership)
         modularity = twin.modularity(
             partition.membership, weights="weight", resolution=resolution, directed=False
         )
