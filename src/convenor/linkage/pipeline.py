@@ -272,7 +272,8 @@ def link_records(
             retain_intermediate_calculation_columns=True,
         )
         linker = Linker(table, creator, log_level=None)
-        if count >= max(MIN_RECORDS_TO_TRAIN, settings.train_min_records):
+        needed_to_train = max(MIN_RECORDS_TO_TRAIN, settings.train_min_records)
+        if count >= needed_to_train:
             _train(linker, present, settings, summary, report)
             # Expectation maximisation can drive an m (or u) to almost nothing when a level is
             # rare in the training pairs, which would make that level veto any match. Floor them
@@ -286,7 +287,7 @@ def link_records(
         else:
             summary["training"].append(
                 f"prior m and u values: {count} records are fewer than the "
-                f"{max(MIN_RECORDS_TO_TRAIN, settings.train_min_records)} needed to train"
+                f"{needed_to_train} needed to train"
             )
         report("scoring pairs", 0.6)
         threshold = min(settings.review_threshold, settings.match_threshold)
