@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 from PIL import Image
 from PIL.PngImagePlugin import PngInfo
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
 from convenor.intelligence import files, services
 from convenor.intelligence.models import Attachment
@@ -83,21 +82,6 @@ def test_pdf_information_and_xmp_are_removed():
     assert len(reader.pages) == 1
     assert not reader.metadata or "/Author" not in reader.metadata
     assert reader.xmp_metadata is None
-
-
-def test_a_pdf_with_javascript_is_refused():
-    writer = PdfWriter()
-    writer.add_blank_page(width=100, height=100)
-    writer.root_object[NameObject("/OpenAction")] = DictionaryObject(
-        {
-            NameObject("/S"): NameObject("/JavaScript"),
-            NameObject("/JS"): TextStringObject("app.alert('hi');"),
-        }
-    )
-    out = io.BytesIO()
-    writer.write(out)
-    with pytest.raises(ValidationError, match="scripts"):
-        files.clean_upload("form.pdf", out.getvalue())
 
 
 @pytest.mark.parametrize(
