@@ -1,5 +1,6 @@
 """Attachments: safe types only, found by content (never by the name's extension), size-limited,
-metadata stripped, encrypted, stored outside the web root under ``CONVENOR_VAR_DIR``.
+metadata stripped, encrypted and kept in the database (``Attachment.sealed``): no file, so no
+file times or directory times that would say when an anonymous report came (ADR 0032).
 
 Accepted: JPEG and PNG images (re-encoded by Pillow from pixels alone, so EXIF, GPS, XMP and
 comments go), PDF (rebuilt from its pages' content
@@ -12,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,12 +38,6 @@ class CleanFile:
     filename: str
     content_type: str
     data: bytes
-
-
-def storage_dir() -> Path:
-    path = Path(settings.VAR_DIR) / "intelligence" / "attachments"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 def safe_filename(name: str) -> str:
@@ -125,24 +119,16 @@ def clean_upload(name: str, data: bytes) -> CleanFile:
 
 
 def store(clean: CleanFile) -> dict:
-    """Encrypt and write the file; the fields an Attachment needs."""
-    stored_name = secrets.token_hex(16)
-    (storage_dir() / stored_name).write_bytes(crypto.seal(clean.data))
+    """The fields an Attachment needs, its content encrypted."""
     return {
         "filename": clean.filename,
         "content_type": clean.content_type,
         "size": len(clean.data),
         "sha256": hashlib.sha256(clean.data).hexdigest(),
-        "stored_name": stored_name,
+        "sealed": crypto.seal(clean.data),
     }
 
 
-def read(stored_name: str) -> bytes:
-    if not re.fullmatch(r"[0-9a-f]{32}", stored_name):
-        raise FileNotFoundError(stored_name)
-    return crypto.unseal((storage_dir() / stored_name).read_bytes())
-
-
-def destroy(stored_name: str) -> None:
-    if re.fullmatch(r"[0-9a-f]{32}", stored_name):
-        (storage_dir() / stored_name).unlink(missing_ok=True)
+def read(attachment) -> bytes:
+    """The attachment's content, decrypted."""
+    return crypto.unseal(attachment.sealed)

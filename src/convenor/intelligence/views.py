@@ -287,7 +287,7 @@ ATTACHMENT_CSP = "sandbox; default-src 'none'"
 
 
 def _file_response(attachment: Attachment) -> HttpResponse:
-    data = services.files.read(attachment.stored_name)
+    data = services.files.read(attachment)
     content_type = attachment.content_type
     if content_type == "text/plain":
         content_type = "text/plain; charset=utf-8"
