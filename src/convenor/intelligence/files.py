@@ -1,9 +1,11 @@
 """Attachments: safe types only, found by content (never by the name's extension), size-limited,
-metadata stripped, encrypted, stored outside the web root under ``CONVENOR_VAR_DIR``.
+metadata stripped, encrypted and kept in the database (``Attachment.sealed``): no file, so no
+file times or directory times that would say when an anonymous report came (ADR 0032).
 
 Accepted: JPEG and PNG images (re-encoded by Pillow from pixels alone, so EXIF, GPS, XMP and
-comments go), PDF (rewritten by pypdf without the document information dictionary or XMP
-metadata; refused if it carries JavaScript, embedded files or is encrypted) and plain UTF-8 text.
+comments go), PDF (rebuilt from its pages' content
+and resources alone, so scripts, actions, forms, annotations, embedded files and metadata go;
+refused if encrypted: ``pdf_cleaning``) and plain UTF-8 text.
 """
 
 from __future__ import annotations
@@ -11,14 +13,13 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from . import crypto
+from . import crypto, pdf_cleaning
 
 MAX_BYTES = int(getattr(settings, "CONVENOR_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024))
 MAX_PIXELS = 40_000_000
@@ -37,12 +38,6 @@ class CleanFile:
     filename: str
     content_type: str
     data: bytes
-
-
-def storage_dir() -> Path:
-    path = Path(settings.VAR_DIR) / "intelligence" / "attachments"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 def safe_filename(name: str) -> str:
@@ -94,39 +89,6 @@ def _strip_image(data: bytes, content_type: str) -> bytes:
         raise ValidationError({"attachment": "The image could not be read"}) from problem
 
 
-def _strip_pdf(data: bytes) -> bytes:
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.errors import PdfReadError
-    from pypdf.generic import NameObject
-
-    try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
-        if reader.is_encrypted:
-            raise ValidationError({"attachment": "Encrypted PDFs cannot be accepted"})
-        root = reader.trailer["/Root"]
-        names = root.get("/Names", {})
-        if "/OpenAction" in root or "/AA" in root or "/JavaScript" in names:
-            raise ValidationError({"attachment": "PDFs with scripts cannot be accepted"})
-        if "/EmbeddedFiles" in names:
-            raise ValidationError({"attachment": "PDFs with embedded files cannot be accepted"})
-        writer = PdfWriter()
-        for page in reader.pages:
-            added = writer.add_page(page)
-            for key in ("/Metadata", "/PieceInfo"):  # per-page XMP and private data
-                if NameObject(key) in added:
-                    del added[NameObject(key)]
-        # No document information dictionary (/Info) and no XMP metadata stream in the copy.
-        writer.metadata = None
-        writer.xmp_metadata = None
-        out = io.BytesIO()
-        writer.write(out)
-        return out.getvalue()
-    except ValidationError:
-        raise
-    except (PdfReadError, KeyError, ValueError, TypeError, OSError, RecursionError) as problem:
-        raise ValidationError({"attachment": "The PDF could not be read"}) from problem
-
-
 def clean_upload(name: str, data: bytes) -> CleanFile:
     """Check an upload and return a copy safe to keep, or raise ValidationError naming the
     field ``attachment``."""
@@ -152,29 +114,21 @@ def clean_upload(name: str, data: bytes) -> CleanFile:
     if content_type.startswith("image/"):
         data = _strip_image(data, content_type)
     elif content_type == "application/pdf":
-        data = _strip_pdf(data)
+        data = pdf_cleaning.rebuild(data)
     return CleanFile(filename=filename, content_type=content_type, data=data)
 
 
 def store(clean: CleanFile) -> dict:
-    """Encrypt and write the file; the fields an Attachment needs."""
-    stored_name = secrets.token_hex(16)
-    (storage_dir() / stored_name).write_bytes(crypto.seal(clean.data))
+    """The fields an Attachment needs, its content encrypted."""
     return {
         "filename": clean.filename,
         "content_type": clean.content_type,
         "size": len(clean.data),
         "sha256": hashlib.sha256(clean.data).hexdigest(),
-        "stored_name": stored_name,
+        "sealed": crypto.seal(clean.data),
     }
 
 
-def read(stored_name: str) -> bytes:
-    if not re.fullmatch(r"[0-9a-f]{32}", stored_name):
-        raise FileNotFoundError(stored_name)
-    return crypto.unseal((storage_dir() / stored_name).read_bytes())
-
-
-def destroy(stored_name: str) -> None:
-    if re.fullmatch(r"[0-9a-f]{32}", stored_name):
-        (storage_dir() / stored_name).unlink(missing_ok=True)
+def read(attachment) -> bytes:
+    """The attachment's content, decrypted."""
+    return crypto.unseal(attachment.sealed)

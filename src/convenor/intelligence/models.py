@@ -4,6 +4,8 @@ integrity line) with their two-way conversations."""
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -17,6 +19,19 @@ from .grading import (
     IntelligenceAssessment,
     SourceEvaluation,
 )
+
+
+def random_id() -> int:
+    """A primary key that says nothing about when or in what order a row was made (ADR 0032):
+    random below 2**53, so it stays exact in JavaScript."""
+    return secrets.randbelow(2**53 - 1) + 1
+
+
+class AttachmentManager(models.Manager):
+    """Lists of attachments do not load their content; ``files.read`` fetches it when asked."""
+
+    def get_queryset(self):
+        return super().get_queryset().defer("sealed")
 
 
 class IntelligenceReport(models.Model):
@@ -146,10 +161,13 @@ class Subject(models.Model):
 
 
 class Attachment(models.Model):
-    """A file held outside the web root, encrypted, served only through the policy.
+    """A file, encrypted in the database (never on a filesystem, whose times would say when an
+    anonymous report came: ADR 0032), served only through the policy.
 
-    Belongs to a report or to an anonymous submission (exactly one).
+    Belongs to a report or to an anonymous submission (exactly one). The id is random.
     """
+
+    id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
 
     report = models.ForeignKey(
         IntelligenceReport,
@@ -169,10 +187,12 @@ class Attachment(models.Model):
     content_type = models.CharField(max_length=60)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
-    stored_name = models.CharField(max_length=64, unique=True)
+    sealed = models.BinaryField(help_text="Encrypted content (AES-GCM, ADR 0033)")
+
+    objects = AttachmentManager()
 
     class Meta:
-        ordering = ["id"]
+        ordering = ["filename", "id"]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(report__isnull=False) & Q(submission__isnull=True))
@@ -337,7 +357,9 @@ class ReportingChannel(models.Model):
 class AnonymousSubmission(models.Model):
     """One anonymous report. Its content is encrypted at rest (AES-GCM); it holds no IP address,
     user agent, cookie or time finer than the day; the reporter's receipt code is kept only as
-    a keyed hash."""
+    a keyed hash. Its id is random, so ids do not order submissions."""
+
+    id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
 
     class Status(models.TextChoices):
         NEW = "new", "New"
@@ -371,7 +393,7 @@ class AnonymousSubmission(models.Model):
 
     @property
     def reference(self) -> str:
-        return f"ANON-{self.pk:06d}" if self.pk else "ANON-new"
+        return f"ANON-{self.pk}" if self.pk else "ANON-new"
 
     @property
     def owner_organisation(self) -> Organisation:
@@ -379,7 +401,10 @@ class AnonymousSubmission(models.Model):
 
 
 class AnonymousMessage(models.Model):
-    """One turn of the two-way anonymous conversation (encrypted; dated to the day)."""
+    """One turn of the two-way anonymous conversation (encrypted; dated to the day). The id is
+    random; ``position`` orders the turns within their conversation only."""
+
+    id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
 
     class Sender(models.TextChoices):
         REPORTER = "reporter", "The reporter"
@@ -391,9 +416,15 @@ class AnonymousMessage(models.Model):
     sender = models.CharField(max_length=10, choices=Sender.choices)
     body = models.BinaryField(help_text="Encrypted")
     sent_on = models.DateField()
+    position = models.PositiveIntegerField(help_text="1 for the first turn, 2 for the next...")
 
     class Meta:
-        ordering = ["id"]
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "position"], name="one_message_per_position"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Message from {self.sender}"

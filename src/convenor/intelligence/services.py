@@ -17,7 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.utils import timezone
 
 from convenor.core import access, audit
@@ -498,6 +498,20 @@ def conversation(submission: AnonymousSubmission) -> list[dict[str, Any]]:
     ]
 
 
+def _add_message(submission: AnonymousSubmission, sender: str, text: str) -> AnonymousMessage:
+    """The next turn of the conversation: dated to the day, placed after the turns before it
+    (the submission's row is locked so two turns cannot take the same place)."""
+    AnonymousSubmission.objects.select_for_update().filter(pk=submission.pk).exists()
+    last = submission.messages.aggregate(last=Max("position"))["last"] or 0
+    return AnonymousMessage.objects.create(
+        submission=submission,
+        sender=sender,
+        body=crypto.seal_text(text),
+        sent_on=timezone.localdate(),
+        position=last + 1,
+    )
+
+
 @transaction.atomic
 def reporter_adds(
     submission: AnonymousSubmission, text: str, uploads: list[tuple[str, bytes]] = ()
@@ -510,11 +524,8 @@ def reporter_adds(
     if submission.status == AnonymousSubmission.Status.CLOSED:
         raise ValidationError({"message": "This report has been closed"})
     cleaned = [files.clean_upload(name, data) for name, data in uploads]
-    message = AnonymousMessage.objects.create(
-        submission=submission,
-        sender=AnonymousMessage.Sender.REPORTER,
-        body=crypto.seal_text(text or "(attachment added)"),
-        sent_on=timezone.localdate(),
+    message = _add_message(
+        submission, AnonymousMessage.Sender.REPORTER, text or "(attachment added)"
     )
     for clean in cleaned:
         Attachment.objects.create(submission=submission, **files.store(clean))
@@ -544,12 +555,7 @@ def analyst_replies(actor: User, submission: AnonymousSubmission, text: str) -> 
         raise ValidationError({"reply": "Enter your reply to the reporter"})
     if len(text) > 5000:
         raise ValidationError({"reply": "The reply must be 5,000 characters or fewer"})
-    message = AnonymousMessage.objects.create(
-        submission=submission,
-        sender=AnonymousMessage.Sender.ANALYST,
-        body=crypto.seal_text(text),
-        sent_on=timezone.localdate(),
-    )
+    message = _add_message(submission, AnonymousMessage.Sender.ANALYST, text)
     audit.record("anonymous_report_replied", actor=actor, obj=submission)
     return message
 
@@ -603,7 +609,7 @@ def convert_submission(
         origin_submission=submission,
     )
     for attachment in submission.attachments.all():
-        data = files.read(attachment.stored_name)
+        data = files.read(attachment)
         Attachment.objects.create(
             report=report,
             **files.store(files.CleanFile(attachment.filename, attachment.content_type, data)),
@@ -641,16 +647,11 @@ def purge_expired(on: datetime.date | None = None) -> int:
     total = 0
     for channel in ReportingChannel.objects.filter(submissions__in=expired).distinct():
         batch = expired.filter(channel=channel)
-        stored = list(
-            Attachment.objects.filter(submission__in=batch).values_list("stored_name", flat=True)
-        )
         count = batch.count()
         IntelligenceReport.objects.filter(origin_submission__in=batch).update(
             origin_submission=None
         )
-        batch.delete()
-        for name in stored:
-            files.destroy(name)
+        batch.delete()  # with their attachments and conversations
         ReportingChannel.objects.filter(pk=channel.pk).update(
             destroyed_count=F("destroyed_count") + count
         )

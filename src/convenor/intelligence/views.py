@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -282,14 +283,21 @@ def report_export(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+ATTACHMENT_CSP = "sandbox; default-src 'none'"
+
+
 def _file_response(attachment: Attachment) -> HttpResponse:
-    data = services.files.read(attachment.stored_name)
+    data = services.files.read(attachment)
     content_type = attachment.content_type
     if content_type == "text/plain":
         content_type = "text/plain; charset=utf-8"
     response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{attachment.filename}"'
+    response["Content-Disposition"] = content_disposition_header(True, attachment.filename)
     response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    # Set here, so the site-wide policy (django-csp adds one only where none is set) does not
+    # apply: a file opened in the browser anyway runs in a sandbox that may load nothing.
+    response["Content-Security-Policy"] = ATTACHMENT_CSP
     return response
 
 
