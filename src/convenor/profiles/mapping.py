@@ -212,7 +212,7 @@ def public_map_figure(figure: dict, threshold: int) -> dict:
     """The map as the public sees it (ADR 0051): squares shown at the larger of the build's and
     today's threshold, the total protected so that no hidden square can be worked out from it,
     each square shaded by what is published, and no count outside the area."""
-    threshold = max(threshold, _built_threshold(figure))
+    threshold = max(threshold, _built_threshold(figure), 2 if _built_threshold(figure) else 0)
     shown = [
         disclosure.hidden(threshold)
         if cell["value"] is None
