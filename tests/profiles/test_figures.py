@@ -287,9 +287,11 @@ def test_public_summary_of_the_counted_world(profiles, counted, dataset):
     reasons = [r["text"] for r in summary.figures["response"]["reasons"]]
     assert "Intelligence reports rose markedly on the quarter before" in reasons
     assert not any("200" in r for r in reasons)
-    assert "fewer than 5 organised crime group(s) in band 1 (the highest threat) operate here" in (
-        reasons
-    )
+    # Band 1 is the partnership's assessment: its rule has no public wording, so it is not a
+    # public reason, and no band is named anywhere in public.
+    assert "Active organised crime groups operate here" in reasons
+    assert "band" not in text.lower()
+    assert "by_band" not in sections["groups"]["figures"]
     assert timezone.now()
 
 

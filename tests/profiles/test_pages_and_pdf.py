@@ -8,6 +8,7 @@ import io
 import pypdf
 import pypdfium2
 import pytest
+from rest_framework.test import APIClient
 
 from convenor.core.models import AuditEntry
 from convenor.profiles import services
@@ -97,3 +98,57 @@ def test_public_summary_as_pdf(client, profiles, counted, tmp_path):  # noqa: F8
     assert "fewer than 5" in text
     assert "Fishergate" not in text and "PR1" not in text
     _pages_not_blank(response.content, tmp_path)
+
+
+INTERNAL_WORDING = [
+    "band",  # group threat bands and the band-1 rule's wording
+    "score",  # "summed threat scores"
+    "builder may see",
+    "3x5x2",
+    "Shared ISA",
+    "Pursue:",  # "Pursue: 1 opportunity" = how many high-band groups
+]
+
+
+def test_public_page_shows_no_bands_and_no_internal_wording(client, profiles, counted):  # noqa: F811
+    w = profiles.world
+    version = build(w.people["analyst"], profiles.profile)
+    summary = services.prepare_public_summary(w.people["analyst"], version)
+    services.publish_public_summary(w.people["partnership_administrator"], summary)
+    page = client.get(summary.get_absolute_url()).content.decode()  # anonymous
+    body = page[page.index("<main") :]
+    for internal in INTERNAL_WORDING:
+        assert internal.lower() not in body.lower(), internal
+    assert "Priority response" in body  # the level stays; its reasons only in public wording
+    assert "Intelligence reports rose markedly on the quarter before" in body
+    assert "Information partners shared with the partnership" in body
+    pdf = client.get(f"/profiles/public/{summary.pk}/summary.pdf").content
+    text = "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    for internal in INTERNAL_WORDING:
+        assert internal.lower() not in text.lower(), internal
+
+
+def test_a_summary_prepared_before_totals_were_protected_is_shown_protected(
+    client,
+    profiles,
+    counted,  # noqa: F811
+):
+    w = profiles.world
+    version = build(w.people["analyst"], profiles.profile)
+    summary = services.prepare_public_summary(w.people["analyst"], version)
+    old = {**summary.figures, "sections": dict(summary.figures["sections"])}
+    del old["disclosure"]
+    old["sections"]["groups"] = {
+        **old["sections"]["groups"],
+        "figures": {"total": "fewer than 5", "by_band": [{"label": "Band 1", "count": "1"}]},
+    }
+    old["response"] = {"label": "Priority response", "reasons": [{"label": "x", "text": "band 1"}]}
+    summary.figures = old
+    summary.save()
+    services.publish_public_summary(w.people["partnership_administrator"], summary)
+    body = client.get(summary.get_absolute_url()).content.decode()
+    assert "band" not in body[body.index("<main") :].lower()
+    api_client = APIClient()
+    api_client.force_authenticate(w.people["analyst"])
+    api = api_client.get(f"/api/v1/profile-public-summaries/{summary.pk}/").json()
+    assert "by_band" not in str(api) and api["figures"]["disclosure"] == 2

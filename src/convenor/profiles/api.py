@@ -66,7 +66,7 @@ class BuildSerializer(serializers.Serializer):
 
 
 class PublicSummarySerializer(serializers.ModelSerializer):
-    figures = serializers.JSONField(read_only=True)
+    figures = serializers.JSONField(source="public_figures", read_only=True)
 
     class Meta:
         model = PublicSummary

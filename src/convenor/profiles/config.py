@@ -92,6 +92,11 @@ def parse_config(data: Any, source: str = "") -> ProfileConfig:
         threshold = int(raw_threshold)
     else:
         threshold = _whole(suppression, "threshold", "suppression", 0, 100)
+    if threshold == 1:
+        raise ConfigError(
+            "The suppression threshold must be 0 (no suppression) or from 2 to 100: with 1, "
+            '"fewer than 2" would say the count is 1'
+        )
     grid = _whole(map_, "grid_metres", "map", 100, 100_000)
     trend = _whole(data, "trend_quarters", "profile", 2, 20)
 
@@ -133,6 +138,8 @@ def parse_config(data: Any, source: str = "") -> ProfileConfig:
         public_reason = rule.get("public_reason", "")
         if not isinstance(public_reason, str):
             raise ConfigError(f"{where}.public_reason must be text")
+        if "{value}" in public_reason:
+            raise ConfigError(f"{where}.public_reason is published: it cannot show {{value}}")
         rules.append(ResponseRule(level, metric, tests[0], float(number), reason, public_reason))
     vulnerable = data.get("vulnerability_threat_areas") or []
     if not isinstance(vulnerable, list) or not all(isinstance(v, str) for v in vulnerable):

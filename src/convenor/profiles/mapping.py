@@ -18,6 +18,7 @@ from html import escape
 
 from django.db import transaction
 
+from . import disclosure
 from .models import AreaOutline
 from .suppression import suppress
 
@@ -191,9 +192,56 @@ def map_figure(
         "outline": sorted([list(s) for s in squares]),
         "cells": cells,
         "total": suppress(total, threshold).as_dict(),
+        "in_area": total,  # exact, for the analysts and for protecting the public total
+        "threshold": threshold,
         "outside_area": suppress(outside_total, threshold).as_dict(),
         "classes": classes_for(threshold),
         "postcodes": sum(o.postcode_count for o in outlines.values()),
+    }
+
+
+def _built_threshold(figure: dict) -> int:
+    """The threshold a frozen map was built with (older figures say it only in their key)."""
+    if "threshold" in figure:
+        return int(figure["threshold"])
+    label = (figure.get("classes") or [{}])[0].get("label", "")
+    return int(label.removeprefix("fewer than ")) - 1 if label.startswith("fewer than ") else 0
+
+
+def public_map_figure(figure: dict, threshold: int) -> dict:
+    """The map as the public sees it (ADR 0051): squares shown at the larger of the build's and
+    today's threshold, the total protected so that no hidden square can be worked out from it,
+    each square shaded by what is published, and no count outside the area."""
+    threshold = max(threshold, _built_threshold(figure), 2 if _built_threshold(figure) else 0)
+    shown = [
+        disclosure.hidden(threshold)
+        if cell["value"] is None
+        else disclosure.count(cell["value"], threshold)
+        for cell in figure["cells"]
+    ]
+    exact_total = figure.get("in_area")
+    if exact_total is None:
+        exact_total = figure.get("total", {}).get("value")
+    if exact_total is None:
+        total = disclosure.total_within(shown)
+    else:
+        total = disclosure.protected_total(shown, exact_total, threshold)
+    cells = [
+        {
+            **{k: cell[k] for k in ("easting", "northing", "grid_reference")},
+            "class": "suppressed" if published.suppressed else _class_of(published.low, threshold),
+            "shown": published.text,
+            "value": published.value,
+        }
+        for cell, published in zip(figure["cells"], shown, strict=True)
+    ]
+    kept = ("what", "grid_metres", "extent", "outline", "postcodes")
+    return {
+        **{key: figure[key] for key in kept if key in figure},
+        "cells": cells,
+        "total": total.as_dict(),
+        "threshold": threshold,
+        "classes": classes_for(threshold),
     }
 
 

@@ -159,6 +159,17 @@ class PublicSummary(models.Model):
     def is_published(self) -> bool:
         return self.published_at is not None
 
+    @property
+    def public_figures(self) -> dict:
+        """The figures as shown: a summary prepared before totals were protected (ADR 0051) is
+        sanitised again from its frozen version at its own threshold, never shown as kept."""
+        if (self.figures or {}).get("disclosure", 1) >= 2:
+            return self.figures
+        from .public import sanitise
+
+        threshold = (self.figures or {}).get("suppression_threshold", 4)
+        return sanitise(self.version.figures, 4 if threshold == 1 else threshold)
+
 
 class AreaOutline(models.Model):
     """Where a local authority's postcodes lie: the grid squares holding at least one ONS

@@ -1,31 +1,48 @@
 """The sanitised public summary of a built profile version (seed 002, recommendation 5:
-communicate overtly): only sections that declare a public view, no personal data, and every
-count from 1 to the suppression threshold shown as "fewer than N+1"."""
+communicate overtly). Only what the partnership chose to publish, in plain language:
+
+* only sections that declare a public view, each with its public description (the analysts'
+  descriptions speak of scores, bands and registers);
+* figures protected by :mod:`convenor.profiles.disclosure`: small counts suppressed, and no
+  suppressed count recoverable from a total (ADR 0051);
+* the response level, with only the reasons whose rule has public wording (``public_reason``
+  in the configuration): a reason's own wording names bands and exact counts;
+* sources named plainly: reference data by name, partners' registers and records as what
+  partners shared, never an agreement or a dataset's internal title.
+"""
 
 from __future__ import annotations
 
-from .sections import public_view_of
-from .suppression import suppress
+from .disclosure import check_threshold
+from .sections import public_description_of, public_view_of
+
+SHARED_BY_PARTNERS = "Information partners shared with the partnership"
 
 
-def _suppressed_reason(reason: dict, threshold: int) -> str:
-    """A reason as the public may read it: the rule's own public wording when it has one, else
-    its wording with the count suppressed; a percentage (of possibly small numbers) is never
-    shown."""
-    if reason.get("public_text"):
-        return reason["public_text"]
-    value = reason.get("value")
-    template = reason.get("template") or reason.get("text", "")
-    if reason.get("metric", "").endswith("_percent"):
-        return f"{reason.get('label', 'This level')}: a marked change on the quarter before"
-    if value is None:
-        return reason.get("text", "")
-    if float(value).is_integer() and value >= 0:
-        return template.replace("{value}", suppress(int(value), threshold).text)
-    return reason.get("text", "")
+def _public_sources(sources: list[dict]) -> list[dict]:
+    public: list[dict] = []
+    shared_as_of = ""
+    for source in sources:
+        if source["kind"] == "reference":
+            public.append({"name": source["name"], "as_of": source.get("as_of", "")})
+        elif source["kind"] in ("register", "dataset"):
+            shared_as_of = max(shared_as_of, source.get("as_of", "") or "")
+    if any(s["kind"] in ("register", "dataset") for s in sources):
+        public.append({"name": SHARED_BY_PARTNERS, "as_of": shared_as_of})
+    return public
+
+
+def public_reasons(response: dict) -> list[dict]:
+    """The reasons for the response level in the partnership's public wording only."""
+    return [
+        {"label": r.get("label", ""), "text": r["public_text"]}
+        for r in response.get("reasons", [])
+        if r.get("public_text")
+    ]
 
 
 def sanitise(figures: dict, threshold: int) -> dict:
+    check_threshold(threshold)
     sections = {}
     for key, sec in figures.get("sections", {}).items():
         view = public_view_of(key)
@@ -36,17 +53,14 @@ def sanitise(figures: dict, threshold: int) -> dict:
             continue
         sections[key] = {
             "title": sec["title"],
-            "description": sec.get("description", ""),
+            "description": public_description_of(key),
             "figures": public_figures,
-            "sources": [
-                {"name": s["name"], "kind": s["kind"], "as_of": s.get("as_of", "")}
-                for s in sec.get("sources", [])
-                if s["kind"] != "agreement"
-            ],
+            "sources": _public_sources(sec.get("sources", [])),
         }
     response = figures.get("response", {})
     return {
         "schema": figures.get("schema", 1),
+        "disclosure": 2,  # small counts suppressed and totals protected (ADR 0051)
         "period": figures.get("period"),
         "period_label": figures.get("period_label"),
         "area_codes": figures.get("area_codes", []),
@@ -55,10 +69,7 @@ def sanitise(figures: dict, threshold: int) -> dict:
         "response": {
             "level": response.get("level", ""),
             "label": response.get("label", ""),
-            "reasons": [
-                {"label": r.get("label", ""), "text": _suppressed_reason(r, threshold)}
-                for r in response.get("reasons", [])
-            ],
+            "reasons": public_reasons(response),
         },
         "sections": sections,
     }

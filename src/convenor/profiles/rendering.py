@@ -133,6 +133,6 @@ def render_summary_pdf(summary, base_url: str | None = None) -> bytes:
     from convenor.reports import render_pdf
 
     context = {"summary": summary, "version": summary.version, "profile": summary.version.profile}
-    context.update(section_context(summary.figures, public=True, prefix="pdf-"))
+    context.update(section_context(summary.public_figures, public=True, prefix="pdf-"))
     html = render_to_string("profiles/public_summary_pdf.html", context)
     return render_pdf(html, base_url=base_url)

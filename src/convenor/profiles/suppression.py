@@ -3,7 +3,9 @@ number could identify a person (maps, public summaries).
 
 A count from 1 to N (the threshold) is shown as "fewer than N+1"; 0 and counts above N are shown
 as they are. N comes from the profile configuration (``suppression.threshold`` in
-``profiles/reference/profile.yaml``, or ``CONVENOR_PROFILE_SUPPRESSION_THRESHOLD``).
+``profiles/reference/profile.yaml``, or ``CONVENOR_PROFILE_SUPPRESSION_THRESHOLD``). What a public
+summary may publish beyond single counts (totals that would give suppressed cells away) is
+:mod:`convenor.profiles.disclosure`.
 """
 
 from __future__ import annotations

@@ -292,7 +292,7 @@ def public_summary(request: HttpRequest, summary_pk: int) -> HttpResponse:
         "can_publish": access.can(request.user, Action.CHANGE, summary),
         "threshold": current_config().suppression_threshold,
     }
-    context.update(section_context(summary.figures, public=True))
+    context.update(section_context(summary.public_figures, public=True))
     return render(request, "profiles/public_summary.html", context)
 
 

@@ -80,23 +80,31 @@ def section(key: str, title: str, order: int, needs: tuple[str, ...] = (), descr
     return register
 
 
-_PUBLIC: dict[str, Callable[[dict, int], dict | None]] = {}
+_PUBLIC: dict[str, tuple[Callable[[dict, int], dict | None], str]] = {}
 
 
-def public_view(key: str):
+def public_view(key: str, description: str = ""):
     """Register how a section appears in the sanitised public summary:
-    ``fn(figures, threshold) -> figures`` with no personal data and small numbers suppressed.
-    A section with no public view is left out of the public summary."""
+    ``fn(figures, threshold) -> figures`` with no personal data and small numbers protected
+    (:mod:`convenor.profiles.disclosure`), and the plain-language ``description`` the public
+    reads in place of the analysts' one. A section with no public view is left out of the
+    public summary."""
 
     def register(fn: Callable[[dict, int], dict | None]):
-        _PUBLIC[key] = fn
+        _PUBLIC[key] = (fn, description)
         return fn
 
     return register
 
 
 def public_view_of(key: str) -> Callable[[dict, int], dict | None] | None:
-    return _PUBLIC.get(key)
+    view = _PUBLIC.get(key)
+    return view[0] if view else None
+
+
+def public_description_of(key: str) -> str:
+    view = _PUBLIC.get(key)
+    return view[1] if view else ""
 
 
 def all_sections() -> list[Section]:

@@ -8,7 +8,7 @@ from django.apps import apps
 
 from convenor.core.models import Area, InformationSharingAgreement
 
-from ..mapping import map_figure, outlines_for
+from ..mapping import map_figure, outlines_for, public_map_figure
 from . import BuildContext, SectionResult, Source, public_view, section
 
 # Providers of located points for the map: fn(ctx) -> (points, sources, description), each
@@ -150,7 +150,10 @@ def map_section(ctx: BuildContext) -> SectionResult:
     )
 
 
-@public_view("area")
+@public_view(
+    "area",
+    description="The local authorities this profile covers and the partners working there.",
+)
 def area_public(figures: dict, threshold: int) -> dict:
     return {
         "local_authorities": figures["local_authorities"],
@@ -158,8 +161,11 @@ def area_public(figures: dict, threshold: int) -> dict:
     }
 
 
-@public_view("map")
+@public_view(
+    "map",
+    description="Where the records behind this profile lie, counted per grid square. Small "
+    "numbers are not shown, and the total is given as a range wherever an exact total would "
+    "let anyone work them out.",
+)
 def map_public(figures: dict, threshold: int) -> dict:
-    # The frozen map already holds suppressed counts only; the count outside the area is not
-    # needed by the public and is left out.
-    return {key: value for key, value in figures.items() if key != "outside_area"}
+    return public_map_figure(figures, threshold)

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from convenor.core.access import visible
 
+from ..disclosure import count as published_count
 from ..periods import Period
 from . import BuildContext, SectionResult, Source, public_view, section
 from .area import local_partners, register_point_source
@@ -134,19 +135,15 @@ def groups_section(ctx: BuildContext) -> SectionResult:
     )
 
 
-@public_view("groups")
+@public_view(
+    "groups",
+    description="How many organised crime groups the partnership knows to operate in the area.",
+)
 def groups_public(figures: dict, threshold: int) -> dict:
-    """No group names (they may identify people): counts per band, suppressed."""
-    from ..suppression import suppress
-
+    """How many groups, small numbers suppressed: no names (they may identify people) and no
+    threat bands (the partnership's assessment is not published)."""
     total = sum(b["count"] for b in figures["by_band"])
-    return {
-        "total": suppress(total, threshold).text,
-        "by_band": [
-            {"label": b["label"], "count": suppress(b["count"], threshold).text}
-            for b in figures["by_band"]
-        ],
-    }
+    return {"total": published_count(total, threshold).text}
 
 
 # --- Intelligence ----------------------------------------------------------------------------
@@ -271,26 +268,26 @@ def intelligence_section(ctx: BuildContext) -> SectionResult:
     )
 
 
-@public_view("intelligence")
+@public_view(
+    "intelligence",
+    description="How many pieces of intelligence partners recorded about the area in the "
+    "period, what they were about, and the trend over recent quarters. A report can be about "
+    "more than one kind of crime, so the counts by kind do not add up to the total.",
+)
 def intelligence_public(figures: dict, threshold: int) -> dict:
-    from ..suppression import suppress
+    # The breakdowns count a report under each of its threat areas and Ps: no breakdown adds
+    # up to the total, so each count is protected on its own (ADR 0051).
+    def shown(n: int) -> str:
+        return published_count(n, threshold).text
 
     return {
-        "total": suppress(figures["total"], threshold).text,
+        "total": shown(figures["total"]),
         "by_threat_area": [
-            {"name": t["name"], "count": suppress(t["count"], threshold).text}
-            for t in figures["by_threat_area"]
+            {"name": t["name"], "count": shown(t["count"])} for t in figures["by_threat_area"]
         ],
-        "by_p": [
-            {"label": p["label"], "count": suppress(p["count"], threshold).text}
-            for p in figures["by_p"]
-        ],
+        "by_p": [{"label": p["label"], "count": shown(p["count"])} for p in figures["by_p"]],
         "trend": [
-            {
-                "period": t["period"],
-                "label": t["label"],
-                "count": suppress(t["count"], threshold).text,
-            }
+            {"period": t["period"], "label": t["label"], "count": shown(t["count"])}
             for t in figures["trend"]
         ],
     }
@@ -417,7 +414,10 @@ def partner_data_section(ctx: BuildContext) -> SectionResult:
     )
 
 
-@public_view("partner_data")
+@public_view(
+    "partner_data",
+    description="The kinds of records partners shared with the partnership for this profile.",
+)
 def partner_data_public(figures: dict, threshold: int) -> dict:
     """Which partners' data the profile draws on; no counts (how many of a trade's records are
     linked to groups is for the partnership, not for the public)."""
@@ -511,7 +511,11 @@ def threat_areas_section(ctx: BuildContext) -> SectionResult:
     )
 
 
-@public_view("threat_areas")
+@public_view(
+    "threat_areas",
+    description="The kinds of serious and organised crime that cause the most harm here, most "
+    "harmful first.",
+)
 def threat_areas_public(figures: dict, threshold: int) -> dict:
     # The order of threat areas is public; scores and counts are not.
     return {"ranked": [{"rank": r["rank"], "name": r["name"]} for r in figures["ranked"]]}
@@ -561,13 +565,15 @@ def vulnerabilities_section(ctx: BuildContext) -> SectionResult:
     )
 
 
-@public_view("vulnerabilities")
+@public_view(
+    "vulnerabilities",
+    description="The kinds of exploitation partners' intelligence points to, and the trades "
+    "and services organised crime reaches into.",
+)
 def vulnerabilities_public(figures: dict, threshold: int) -> dict:
-    from ..suppression import suppress
-
     return {
         "people_at_risk": [
-            {"name": p["name"], "reports": suppress(p["reports"], threshold).text}
+            {"name": p["name"], "reports": published_count(p["reports"], threshold).text}
             for p in figures["people_at_risk"]
         ],
         # Places are left out of the public summary: a district with few reports could point to
@@ -692,13 +698,15 @@ def opportunities_section(ctx: BuildContext) -> SectionResult:
     )
 
 
-@public_view("opportunities")
+@public_view(
+    "opportunities",
+    description="What partners will do to prevent people being drawn into organised crime.",
+)
 def opportunities_public(figures: dict, threshold: int) -> dict:
-    # Pursue names groups, Protect counts records and Prepare names places: the public sees how
-    # many opportunities there are under each P, and the ones marked public (Prevent's).
-    counts = Counter(o["p"] for o in figures["opportunities"])
+    # Pursue names groups and counts their bands, Protect counts records and Prepare names
+    # places: the public sees only the opportunities marked public (Prevent's), and no count
+    # per P (how many Pursue opportunities there are is how many high-band groups there are).
     return {
-        "by_p": [{"label": P_LABELS[p], "count": counts.get(p, 0)} for p in P_ORDER],
         "opportunities": [
             {"p_label": o["p_label"], "text": o["text"], "partner": o["partner"]}
             for o in figures["opportunities"]
