@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 OPERATOR_COMMANDS = {
     "demo": "Set up the demo partnership on the embedded database and serve it",
@@ -51,18 +52,52 @@ def _help() -> str:
     return "\n".join(lines)
 
 
+DEMO_CONFIGURATION = "convenor.env"
+
+
+def _var_dir() -> Path:
+    default = Path(__file__).resolve().parent.parent.parent / "var"
+    return Path(os.environ.get("CONVENOR_VAR_DIR", default))
+
+
+def use_demo_configuration() -> Path | None:
+    """Apply the settings ``convenor demo`` left beside its database (var/convenor.env).
+
+    Only an install configured by nothing else takes them: where the environment names a secret
+    key or a database, it is a real install and the demo's file is ignored.
+    """
+    path = _var_dir() / DEMO_CONFIGURATION
+    if not path.is_file() or {"CONVENOR_SECRET_KEY", "DATABASE_URL"} & set(os.environ):
+        return None
+    for line in path.read_text().splitlines():
+        name, equals, value = line.strip().partition("=")
+        if equals and not name.startswith("#"):
+            os.environ.setdefault(name.strip(), value.strip())
+    return path
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] in {"-h", "--help", "help"}:
         print(_help())
         return
+    use_demo_configuration()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "convenor.settings")
-    from django.conf import settings
-    from django.core.management import execute_from_command_line
+    try:
+        from django.conf import settings
+        from django.core.management import execute_from_command_line
 
-    settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
-    command = argv[0].replace("-", "_")
-    execute_from_command_line(["convenor", command, *argv[1:]])
+        settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+        command = argv[0].replace("-", "_")
+        execute_from_command_line(["convenor", command, *argv[1:]])
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as error:  # an operator gets one clear line, not a traceback
+        if os.environ.get("CONVENOR_DEBUG", "").lower() in {"1", "true", "yes", "on"}:
+            raise
+        message = " ".join(str(error).split()) or type(error).__name__
+        print(f"convenor: {message}", file=sys.stderr)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

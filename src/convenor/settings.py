@@ -121,6 +121,16 @@ DATABASES = {
         conn_max_age=60,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded database takes concurrent use (pages, background imports and linkage runs):
+    # WAL lets readers go on while one writer writes; every transaction takes the write lock when
+    # it begins (BEGIN IMMEDIATE), so a writer waits its turn for up to the busy timeout instead of
+    # failing with "database is locked" when a read turns into a write (ADR 0023).
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": float(os.environ.get("CONVENOR_SQLITE_BUSY_SECONDS", "30")),
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 

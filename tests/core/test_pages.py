@@ -29,6 +29,21 @@ def test_a_server_error_shows_a_plain_page(world, settings, monkeypatch):
     body = response.content.decode()
     assert "Sorry, there is a problem with the service" in body
     assert "secret internals" not in body and "Traceback" not in body
+    assert "Convenor handles OFFICIAL and OFFICIAL-SENSITIVE information only." in body
+
+
+def test_every_error_page_carries_the_classification_notice(client):
+    from convenor.core import views
+
+    notice = "Convenor handles OFFICIAL and OFFICIAL-SENSITIVE information only."
+    request = client.get("/").wsgi_request
+    for response in [
+        views.error_400(request),
+        views.error_403(request),
+        views.error_404(request),
+        views.error_500(request),
+    ]:
+        assert notice in response.content.decode(), response.status_code
 
 
 def test_forms_need_a_csrf_token(world):

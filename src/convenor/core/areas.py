@@ -14,6 +14,7 @@ from django.db import transaction
 from .models import Area
 
 REFERENCE = Path(__file__).parent / "reference" / "police_force_areas.yaml"
+CHANGES = Path(__file__).parent / "reference" / "local_authority_changes.yaml"
 # The shape of a UK postcode: outward code (area, district) and inward code (sector, unit).
 POSTCODE_PATTERN = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})$")
 
@@ -86,7 +87,36 @@ def load_areas() -> dict[str, int]:
                 )
             )
             counts["pfa"] += 1
+    counts["successor"] = apply_local_authority_changes()
     return counts
+
+
+def apply_local_authority_changes() -> int:
+    """Bring the 2021 authorities up to date (reference/local_authority_changes.yaml): each new
+    authority is created with the police force areas of those it replaces, which end with it as
+    their successor; an upper tier left with no current district ends too."""
+    changes = yaml.safe_load(CHANGES.read_text())["changes"]
+    for change in changes:
+        replaced = list(Area.objects.filter(code__in=change["replaces"]))
+        if len(replaced) != len(change["replaces"]):
+            missing = set(change["replaces"]) - {a.code for a in replaced}
+            raise ValueError(f"{change['code']} replaces unknown areas {sorted(missing)}")
+        successor, _ = Area.objects.update_or_create(
+            code=change["code"],
+            defaults={"name": change["name"], "kind": Area.Kind.LOWER_TIER, "parent": None},
+        )
+        for force in Area.objects.filter(local_authorities__in=replaced).distinct():
+            force.local_authorities.add(successor)
+        for old in replaced:
+            old.ended_on = change["date"]
+            old.save(update_fields=["ended_on"])
+            old.successors.add(successor)
+        for upper in Area.objects.filter(code__in=change.get("ends_upper_tier", [])):
+            upper.successors.add(successor)
+            if not upper.children.current().exists():
+                upper.ended_on = change["date"]
+                upper.save(update_fields=["ended_on"])
+    return len(changes)
 
 
 def normalise_postcode(raw: str) -> str:

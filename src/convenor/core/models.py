@@ -13,6 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 
+class AreaQuerySet(models.QuerySet):
+    def current(self) -> AreaQuerySet:
+        """Areas not abolished (old records keep pointing at the abolished ones)."""
+        return self.filter(ended_on__isnull=True)
+
+
 class Area(models.Model):
     """A real geography: ONS local authorities (both tiers), police force areas, regions."""
 
@@ -40,6 +46,18 @@ class Area(models.Model):
         related_name="police_force_areas",
         help_text="For a police force area: the lower-tier local authorities it covers.",
     )
+    ended_on = models.DateField(
+        null=True, blank=True, help_text="When the area was abolished; empty while it is current."
+    )
+    successors = models.ManyToManyField(
+        "self",
+        blank=True,
+        symmetrical=False,
+        related_name="predecessors",
+        help_text="For an abolished area: the areas that replaced it.",
+    )
+
+    objects = AreaQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -282,7 +282,7 @@ def agreement_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 @staff_page
 def area_list(request: HttpRequest) -> HttpResponse:
-    areas = visible(request.user, Area.objects.select_related("parent"))
+    areas = visible(request.user, Area.objects.current().select_related("parent"))
     kind = request.GET.get("kind", "")
     if kind in Area.Kind.values:
         areas = areas.filter(kind=kind)

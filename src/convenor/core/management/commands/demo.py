@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from convenor.cli import DEMO_CONFIGURATION
 from convenor.core.demo import load_demo
 from convenor.core.signals import server_starting
 
@@ -31,13 +32,19 @@ class Command(BaseCommand):
         out.write(f"Sign in at http://{options['address']}/ with one of these accounts.\n")
         out.write(
             "Second factor: add the TOTP secret to any authenticator app, or run\n"
-            "  CONVENOR_DEMO=1 .venv/bin/convenor totp-code USERNAME\n"
+            "  .venv/bin/convenor totp-code USERNAME\n"
             "(demo only) in another terminal to print the current code.\n\n"
         )
         out.write(f"{'username':<14} {'one-time password':<18} {'TOTP secret':<34} role\n")
         for a in accounts:
             out.write(f"{a.username:<14} {a.password:<18} {a.totp_secret:<34} {a.roles}\n")
         out.write("\n")
+        if settings.DEMO and not settings.TESTING:
+            # The console commands run against this database need no CONVENOR_DEMO=1 (cli.py).
+            (settings.VAR_DIR / DEMO_CONFIGURATION).write_text(
+                "# Written by `convenor demo`: this folder holds the demo's database.\n"
+                "CONVENOR_DEMO=1\n"
+            )
         if not settings.DEMO:
             out.write(
                 self.style.WARNING(
