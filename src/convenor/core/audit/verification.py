@@ -108,8 +108,9 @@ def _against_checkpoint(
     if head_hash is None:
         return f"entry {head} is missing but {recorded}: {removed} entries were removed"
     if not keys.same(head_hash, checkpoint.head_hash):
+        remain = f" ({entries_up_to_head} of them remain)" if removed else ""
         return (
-            f"entry {head} does not have the hash {recorded} with: "
+            f"entry {head} no longer has the hash {recorded}{remain}: "
             "the chain up to it was rewritten, or cut and written again"
         )
     if removed > 0:
@@ -155,7 +156,8 @@ def verify(checkpoint_path: Path | None = None) -> Verification:
             next_head += 1
         keyed = entry.scheme == HashScheme.HMAC_SHA256
         found_here: list[str] = []
-        gap = keyed and entry.id != previous_id + 1
+        # Ids run on without gaps from the first keyed entry on (the old id sequence could skip).
+        gap = (keyed or seen_keyed) and entry.id != previous_id + 1
         if gap:
             runs.add("missing", previous_id + 1, entry.id - 1)
             found_here.append(runs.lines()[-1])
