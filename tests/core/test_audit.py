@@ -350,3 +350,23 @@ def test_production_refuses_to_start_without_an_audit_key(tmp_path):
     )
     assert result.returncode != 0
     assert "Set CONVENOR_AUDIT_KEY" in result.stderr
+
+
+def test_auditors_see_the_latest_checkpoints_and_the_last_verification(world, client):
+    from tests.conftest import verified_login
+
+    entries = _entries(world, 3)
+    checkpoint = audit.write_checkpoint()
+    verified_login(client, world.people["auditor"])
+    body = client.get("/audit/").content.decode()
+    assert "Not verified yet" in body
+    assert f"#{checkpoint.head_id}" in body and "Valid" in body
+
+    call_command("audit", "verify")
+    assert "Intact" in client.get("/audit/").content.decode()
+
+    _tamper("DELETE FROM core_auditentry WHERE id = %s", [entries[1].pk])
+    with pytest.raises(CommandError):
+        call_command("audit", "verify")
+    body = client.get("/audit/").content.decode()
+    assert "Not intact" in body and f"entry {entries[1].pk} is missing" in body
