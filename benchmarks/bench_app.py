@@ -35,6 +35,7 @@ MAPPING = {
 def _setup(folder: str) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "convenor.settings")
     os.environ.setdefault("CONVENOR_SECRET_KEY", "benchmark-only-" + "x" * 40)
+    os.environ.setdefault("CONVENOR_AUDIT_KEY", "benchmark-only-audit-" + "x" * 40)
     os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
     os.environ["CONVENOR_VAR_DIR"] = folder
     import django

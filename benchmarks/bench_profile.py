@@ -50,6 +50,7 @@ KINDS = ["taxi_licences", "premises_licences", "contractors", "housing", "benefi
 def _setup(db_path: str) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "convenor.settings")
     os.environ.setdefault("CONVENOR_SECRET_KEY", "benchmark-only-" + "x" * 40)
+    os.environ.setdefault("CONVENOR_AUDIT_KEY", "benchmark-only-audit-" + "x" * 40)
     os.environ["DATABASE_URL"] = f"sqlite:///{db_path}"
     os.environ["CONVENOR_VAR_DIR"] = os.path.dirname(db_path)
     os.environ["CONVENOR_PROFILE_BUILD_INLINE"] = "1"

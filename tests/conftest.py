@@ -32,6 +32,13 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip_pg)
 
 
+@pytest.fixture(autouse=True)
+def _audit_checkpoints_per_test(settings, tmp_path):
+    """Each test gets its own audit checkpoint directory: checkpoints outlive the rolled-back
+    database, and one test's checkpoint must not make another's chain look cut."""
+    settings.CONVENOR_AUDIT_CHECKPOINT_DIR = str(tmp_path / "audit-checkpoints")
+
+
 @dataclass
 class World:
     own: object  # organisation A, lead of partnership "shared"

@@ -2,7 +2,8 @@
 
 convenor demo             set up the embedded database with the demo partnership and serve it
 convenor serve            serve Convenor (runs migrations first)
-convenor audit verify     prove the audit chain unbroken; exit 1 naming the first bad entry
+convenor audit verify     prove the audit chain unbroken; exit 1 naming what is missing or altered
+convenor audit checkpoint sign the chain's end and append it outside the database
 convenor load-areas       load ONS local authorities, police force areas and regions
 convenor profile build    build a SOC local profile (--area CODE --period 2025Q4)
 convenor intelligence purge  destroy anonymous reports past their retention period
@@ -25,7 +26,7 @@ from pathlib import Path
 OPERATOR_COMMANDS = {
     "demo": "Set up the demo partnership on the embedded database and serve it",
     "serve": "Serve Convenor on http://127.0.0.1:8000 (migrating first)",
-    "audit": "Audit chain: 'audit verify' proves it unbroken",
+    "audit": "Audit chain: 'audit verify' proves it unbroken; 'audit checkpoint' anchors it",
     "load-areas": "Load ONS local authorities, police force areas and regions",
     "profile": "SOC local profiles: 'profile build --area E07000123 --period 2025Q4'",
     "intelligence": "Intelligence: 'intelligence purge' destroys anonymous reports past retention",

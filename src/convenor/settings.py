@@ -40,6 +40,21 @@ if not SECRET_KEY:
             "only the demo and the tests may run without one."
         )
 
+# The audit chain's key (ADR 0002): entries are HMAC-SHA256 under it and checkpoints are signed
+# with it. Keep it outside the database (environment, secrets store), apart from its backups.
+CONVENOR_AUDIT_KEY = os.environ.get("CONVENOR_AUDIT_KEY", "")
+if not CONVENOR_AUDIT_KEY:
+    if DEBUG or DEMO or TESTING:
+        CONVENOR_AUDIT_KEY = "convenor-insecure-audit-key-for-demo-and-tests-only"
+    else:
+        raise ImproperlyConfigured(
+            "Set CONVENOR_AUDIT_KEY (a long random string, kept outside the database) in the "
+            "environment; the audit chain is keyed with it. Only the demo and the tests may run "
+            "without one."
+        )
+elif len(CONVENOR_AUDIT_KEY) < 32 and not (DEBUG or DEMO or TESTING):
+    raise ImproperlyConfigured("CONVENOR_AUDIT_KEY must be at least 32 characters long.")
+
 ALLOWED_HOSTS = [
     h.strip()
     for h in os.environ.get("CONVENOR_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
@@ -298,6 +313,15 @@ CONVENOR_BACKGROUND_TASKS = env_flag("CONVENOR_BACKGROUND_TASKS", default=not TE
 CONVENOR_IMPORT_MAX_BYTES = int(os.environ.get("CONVENOR_IMPORT_MAX_BYTES", 50 * 1024 * 1024))
 CONVENOR_IMPORT_MAX_ROWS = int(os.environ.get("CONVENOR_IMPORT_MAX_ROWS", "1000000"))
 CONVENOR_IMPORT_MAX_CELL = int(os.environ.get("CONVENOR_IMPORT_MAX_CELL", "1000"))
+
+# Audit chain checkpoints, written outside the database (ADR 0002): an append-only file in a
+# directory (default: VAR_DIR/audit-checkpoints, worked out when used), syslog, or both.
+# CONVENOR_AUDIT_CHECKPOINT_SYSLOG is a socket path ("/dev/log") or "host:port" (UDP).
+CONVENOR_AUDIT_CHECKPOINT_DIR = os.environ.get("CONVENOR_AUDIT_CHECKPOINT_DIR", "")
+CONVENOR_AUDIT_CHECKPOINT_SYSLOG = os.environ.get("CONVENOR_AUDIT_CHECKPOINT_SYSLOG", "")
+# A checkpoint follows an entry once the last one (by this process) is this old or this far behind.
+CONVENOR_AUDIT_CHECKPOINT_SECONDS = int(os.environ.get("CONVENOR_AUDIT_CHECKPOINT_SECONDS", "900"))
+CONVENOR_AUDIT_CHECKPOINT_ENTRIES = int(os.environ.get("CONVENOR_AUDIT_CHECKPOINT_ENTRIES", "500"))
 
 # Security classification Convenor handles (and says so on every page).
 CONVENOR_CLASSIFICATION_NOTICE = "OFFICIAL and OFFICIAL-SENSITIVE information only"

@@ -139,6 +139,7 @@ def test_cookies_are_secure_outside_the_demo_and_tests(tmp_path):
     env = {
         "DJANGO_SETTINGS_MODULE": "convenor.settings",
         "CONVENOR_SECRET_KEY": "x" * 50,
+        "CONVENOR_AUDIT_KEY": "y" * 50,
         "CONVENOR_VAR_DIR": str(tmp_path),
         "PATH": "/usr/bin:/bin",
     }

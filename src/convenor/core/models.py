@@ -297,6 +297,11 @@ class Signatory(models.Model):
         return f"{self.name}, {self.position}, {self.organisation}"
 
 
+class HashScheme(models.TextChoices):
+    SHA256 = "sha256", "SHA-256 (written before the chain was keyed)"
+    HMAC_SHA256 = "hmac-sha256", "HMAC-SHA256 under the audit key"
+
+
 class AuditEntry(models.Model):
     """One link of the append-only, hash-chained audit record (see :mod:`convenor.core.audit`).
 
@@ -327,6 +332,9 @@ class AuditEntry(models.Model):
     detail = models.JSONField(default=dict, blank=True)
     previous_hash = models.CharField(max_length=64)
     entry_hash = models.CharField(max_length=64, unique=True)
+    # How entry_hash was made: entries written before the chain was keyed keep plain SHA-256
+    # (and still verify); every later one is HMAC-SHA256 under CONVENOR_AUDIT_KEY (ADR 0002).
+    scheme = models.CharField(max_length=16, choices=HashScheme.choices)
 
     class Meta:
         ordering = ["-id"]

@@ -352,7 +352,8 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     # Recorded before the page is counted, so the count and the rows shown agree.
     audit.record("audit_viewed", actor=request.user, detail={"filters": filters})
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "core/audit_list.html", {"page": page, "filters": filters})
+    context = {"page": page, "filters": filters, "chain": audit.chain_status()}
+    return render(request, "core/audit_list.html", context)
 
 
 class _Echo:

@@ -1,23 +1,24 @@
-"""The audit chain: an append-only record in which each entry holds the hash of the one before.
+"""Writing the audit chain: each entry holds the hash of the one before.
 
-``record(...)`` is the only way entries are written. ``verify()`` walks the chain in order and
-returns the first entry whose stored hashes do not match what its content gives, so an edit,
-deletion or insertion made behind Convenor's back is found and named.
+``record(...)`` is the only way entries are written. New entries are keyed: their hash is
+HMAC-SHA256 under CONVENOR_AUDIT_KEY over their content, their id and the previous hash, and ids
+run on without gaps (each is the one before plus one, taken under the append lock), so a missing
+entry shows as a gap and a re-hashed one fails without the key. Entries written before the chain
+was keyed keep their plain SHA-256 (ADR 0002).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from .models import AuditEntry, Organisation, User
+from ..models import AuditEntry, HashScheme, Organisation, User
+from . import checkpoints, keys
 
 GENESIS_HASH = "0" * 64
 # Serialises appends on PostgreSQL so two writers never chain onto the same predecessor.
@@ -25,7 +26,7 @@ _PG_ADVISORY_LOCK_KEY = 0x434F4E56  # "CONV"
 
 
 def _canonical(entry: AuditEntry) -> bytes:
-    content = {
+    content: dict[str, Any] = {
         "at": entry.at.isoformat(timespec="microseconds"),
         "actor": entry.actor_id,
         "actor_username": entry.actor_username,
@@ -38,10 +39,16 @@ def _canonical(entry: AuditEntry) -> bytes:
         "detail": entry.detail,
         "previous_hash": entry.previous_hash,
     }
+    if entry.scheme == HashScheme.HMAC_SHA256:
+        # The id is part of a keyed entry, so entries cannot be renumbered to close a gap.
+        content["id"] = entry.id
     return json.dumps(content, sort_keys=True, separators=(",", ":"), default=str).encode()
 
 
-def compute_hash(entry: AuditEntry) -> str:
+def compute_hash(entry: AuditEntry, key: bytes | None = None) -> str:
+    """The hash the entry's content gives under its scheme (the configured key unless given)."""
+    if entry.scheme == HashScheme.HMAC_SHA256:
+        return keys.entry_mac(_canonical(entry), key)
     return hashlib.sha256(_canonical(entry)).hexdigest()
 
 
@@ -83,6 +90,10 @@ def record(
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_ADVISORY_LOCK_KEY])
         last = AuditEntry.objects.order_by("-id").only("id", "entry_hash").first()
         entry = AuditEntry(
+            # Taken under the lock, not from the id sequence: a rolled-back append leaves no gap,
+            # so every gap verify finds is an entry that was removed.
+            id=last.id + 1 if last else 1,
+            scheme=HashScheme.HMAC_SHA256,
             at=timezone.now(),
             actor=actor,
             actor_username=actor.get_username() if actor else "",
@@ -95,55 +106,9 @@ def record(
             detail=json.loads(json.dumps(detail or {}, default=str)),
             previous_hash=last.entry_hash if last else GENESIS_HASH,
         )
-        # The order of the chain is carried by previous_hash, so the hash needs no database id
-        # and the row is written once, never updated.
+        # The id is chosen before the insert, so the hash covers it and the row is written once,
+        # never updated. A checkpoint (if due) follows the commit, never a rolled-back entry.
         entry.entry_hash = compute_hash(entry)
         entry.save(force_insert=True)
+        transaction.on_commit(lambda: checkpoints.checkpoint_if_due(entry.id))
     return entry
-
-
-@dataclass(frozen=True)
-class Break:
-    entry_id: int
-    reason: str
-
-
-@dataclass(frozen=True)
-class Verification:
-    checked: int
-    first_break: Break | None
-
-    @property
-    def ok(self) -> bool:
-        return self.first_break is None
-
-
-def _in_order(batch_size: int = 2000) -> Iterator[AuditEntry]:
-    last_id = 0
-    while True:
-        batch = list(AuditEntry.objects.filter(id__gt=last_id).order_by("id")[:batch_size])
-        if not batch:
-            return
-        yield from batch
-        last_id = batch[-1].id
-
-
-def verify() -> Verification:
-    """Walk the whole chain; report the first entry that was altered, removed or inserted."""
-    expected_previous = GENESIS_HASH
-    checked = 0
-    for entry in _in_order():
-        if entry.previous_hash != expected_previous:
-            return Verification(
-                checked,
-                Break(
-                    entry.id,
-                    "its link to the entry before does not match "
-                    "(an entry before it was changed, removed or inserted)",
-                ),
-            )
-        if compute_hash(entry) != entry.entry_hash:
-            return Verification(checked, Break(entry.id, "its content does not match its hash"))
-        expected_previous = entry.entry_hash
-        checked += 1
-    return Verification(checked, None)
