@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the matrix is a table: one cell per line)
 """The back-office access matrix: every registered admin model x add / change / delete x role of
 organisation A x A's own, a partner's (B) and an outsider's (C) object, including forged POSTs
 that name foreign ids (the attacks of issue 11).
