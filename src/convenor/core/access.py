@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from django.db.models import Model, Q, QuerySet
+from django.core.exceptions import PermissionDenied
+from django.db.models import F, Model, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -32,6 +33,7 @@ from .models import (
     Membership,
     Organisation,
     Partnership,
+    PartnershipInvitation,
     Role,
     Signatory,
     User,
@@ -129,6 +131,16 @@ class Rule:
             return self.visible(s, type(obj)._default_manager.filter(pk=obj.pk)).exists()
         return False
 
+    def save_refusals(
+        self, s: Standing, instance: Model, *, creating: bool, m2m: dict[str, Any]
+    ) -> dict[str | None, str]:
+        """Why ``instance`` may not be saved as it stands. By default: whatever ``can`` says of
+        creating or changing the unsaved instance, whose fields already hold the new values."""
+        action = Action.CREATE if creating else Action.CHANGE
+        if self.can(s, action, instance):
+            return {}
+        return {None: f"You may not {action} this {type(instance)._meta.verbose_name}"}
+
 
 _RULES: dict[type[Model], Rule] = {}
 
@@ -178,19 +190,89 @@ def get_visible_or_404(user: Any, queryset: QuerySet[M], **lookup: Any) -> M:
         raise Http404("Not found") from missing
 
 
+def member_party(organisations: Any, prefix: str = "") -> Q:
+    """On agreements (reached through ``prefix``, e.g. ``"agreement__"``): one of
+    ``organisations`` (an id, an organisation, an ``OuterRef`` or a collection of ids) is a party
+    to the agreement **and** a member of the agreement's partnership.
+
+    Every data rule that trusts ISA party status uses this, never ``parties`` alone: a party row
+    naming an organisation outside the partnership (however it got there) shares nothing. Give
+    it to one ``filter()`` call per organisation so both lookups share the same party join.
+    """
+    many = isinstance(organisations, (set, frozenset, list, tuple, QuerySet))
+    return Q(
+        **{
+            f"{prefix}parties{'__in' if many else ''}": organisations,
+            f"{prefix}parties__partnerships": F(f"{prefix}partnership"),
+        }
+    )
+
+
+def agreements_covering(*organisations: Any, on=None) -> QuerySet:
+    """Agreements in force today (or ``on``) to which each of ``organisations`` is a member
+    party (see :func:`member_party`)."""
+    agreements = InformationSharingAgreement.objects.current(on)
+    for each in organisations:
+        agreements = agreements.filter(member_party(each))
+    return agreements
+
+
 def sharing_permitted(
     from_organisation: Organisation, to_organisation: Organisation, on=None
 ) -> bool:
     """Whether information may pass between two organisations: both must be parties to an ISA
-    that is in force today (or on ``on``)."""
+    that is in force today (or on ``on``), and members of its partnership."""
     if from_organisation.pk == to_organisation.pk:
         return True
-    return (
-        InformationSharingAgreement.objects.current(on)
-        .filter(parties=from_organisation)
-        .filter(parties=to_organisation)
-        .exists()
-    )
+    return agreements_covering(from_organisation.pk, to_organisation.pk, on=on).exists()
+
+
+# --- Saving: the policy decides on the object as it would be saved --------------------------
+
+
+class Refused(PermissionDenied):
+    """A save the policy refuses; ``reasons`` maps a field name (or ``None``) to why."""
+
+    def __init__(self, reasons: dict[str | None, str]):
+        self.reasons = reasons
+        super().__init__("; ".join(reasons.values()))
+
+
+def save_refusals(
+    user: Any,
+    instance: Model,
+    *,
+    creating: bool,
+    m2m: dict[str, Any] | None = None,
+) -> dict[str | None, str]:
+    """Why ``user`` may not save ``instance`` as it stands (unsaved values included) with the
+    many-to-many values ``m2m`` (field name -> the objects it will hold; a field left out keeps
+    what it holds). Empty when the save is allowed. On a change, the stored row must also be
+    one the user may change, so nothing moves out of another's hands by editing it."""
+    s = standing(user)
+    rule = _rule(type(instance))
+    if not s.authenticated and not rule.public:
+        return {None: "Sign in first"}
+    if not creating:
+        stored = type(instance)._default_manager.filter(pk=instance.pk).first()
+        if stored is None or not rule.can(s, Action.CHANGE, stored):
+            return {None: "You may not change this"}
+    return rule.save_refusals(s, instance, creating=creating, m2m=m2m or {})
+
+
+def check_save(user: Any, instance: Model, *, creating: bool, m2m=None) -> None:
+    """Raise :class:`Refused` unless :func:`save_refusals` finds nothing."""
+    reasons = save_refusals(user, instance, creating=creating, m2m=m2m)
+    if reasons:
+        raise Refused(reasons)
+
+
+def can_save(user: Any, instance: Model, *, creating: bool, m2m=None) -> bool:
+    return not save_refusals(user, instance, creating=creating, m2m=m2m)
+
+
+def _ids(objects: Any) -> set[int]:
+    return {getattr(o, "pk", o) for o in objects}
 
 
 # --- Rules for the core models -------------------------------------------------------------
@@ -271,6 +353,32 @@ class PartnershipRule(Rule):
             and s.has_role(Role.PARTNERSHIP_ADMINISTRATOR, obj.lead_organisation_id)
         )
 
+    def save_refusals(self, s, instance, *, creating, m2m):
+        """A partnership is formed only with each member organisation's consent: its
+        administrator may put in only organisations they administer (others are invited,
+        see ``services.invite_organisation``); removing one is not consent-sensitive."""
+        if s.superuser:
+            return {}
+        administered = s.organisations_with_role(Role.PARTNERSHIP_ADMINISTRATOR)
+        members = set() if creating else _ids(instance.organisations.all())
+        reasons = {}
+        lead = instance.lead_organisation_id
+        if lead not in administered and (creating or lead not in members):
+            reasons["lead_organisation"] = (
+                "The lead must be an organisation you administer, or already a member"
+            )
+        if "organisations" in m2m:
+            needing_consent = _ids(m2m["organisations"]) - members - administered
+            if needing_consent:
+                names = Organisation.objects.filter(pk__in=needing_consent).values_list(
+                    "name", flat=True
+                )
+                reasons["organisations"] = (
+                    f"Only their own administrators can add {', '.join(sorted(names))}: "
+                    "invite them from the partnership's page"
+                )
+        return reasons
+
 
 @rule_for(InformationSharingAgreement)
 class AgreementRule(Rule):
@@ -284,7 +392,24 @@ class AgreementRule(Rule):
             return super().can(s, action, obj)
         if obj is None:
             return s.superuser or s.has_role(Role.PARTNERSHIP_ADMINISTRATOR)
-        return PartnershipRule().can(s, Action.CHANGE, obj.partnership)
+        return obj.partnership_id is not None and PartnershipRule().can(
+            s, Action.CHANGE, obj.partnership
+        )
+
+    def save_refusals(self, s, instance, *, creating, m2m):
+        """Agreements only for partnerships the user's organisation leads; parties only from
+        that partnership's members."""
+        if not self.can(s, Action.CHANGE, instance):
+            return {"partnership": "You may record agreements only for partnerships you lead"}
+        if "parties" in m2m:
+            parties = _ids(m2m["parties"])
+        else:
+            parties = set() if creating else _ids(instance.parties.all())
+        outsiders = parties - _ids(instance.partnership.organisations.all())
+        if outsiders:
+            names = Organisation.objects.filter(pk__in=outsiders).values_list("name", flat=True)
+            return {"parties": f"Not members of {instance.partnership}: {', '.join(names)}"}
+        return {}
 
 
 @rule_for(Signatory)
@@ -299,7 +424,29 @@ class SignatoryRule(Rule):
             return super().can(s, action, obj)
         if obj is None:
             return s.superuser or s.has_role(Role.PARTNERSHIP_ADMINISTRATOR)
-        return AgreementRule().can(s, Action.CHANGE, obj.agreement)
+        return obj.agreement_id is not None and AgreementRule().can(s, Action.CHANGE, obj.agreement)
+
+    def save_refusals(self, s, instance, *, creating, m2m):
+        if instance.agreement_id is None:
+            return {None: "Save the agreement first, then record who signed it"}
+        if not self.can(s, Action.CHANGE, instance):
+            return {None: "You may sign only agreements of partnerships you lead"}
+        if not instance.agreement.parties.filter(pk=instance.organisation_id).exists():
+            return {"organisation": "Only a party to the agreement signs it"}
+        return {}
+
+
+@rule_for(PartnershipInvitation)
+class InvitationRule(Rule):
+    """Seen by the partnership's members and by the invited organisation's people; sent and
+    decided only through ``services`` (the invited organisation's administrators consent)."""
+
+    def visible(self, s: Standing, queryset: QuerySet) -> QuerySet:
+        if s.superuser:
+            return queryset
+        return queryset.filter(
+            Q(partnership__in=s.partnerships) | Q(organisation__in=s.organisations)
+        )
 
 
 @rule_for(AuditEntry)

@@ -1,15 +1,18 @@
 """The back office. It goes through the same policy: the site admits only users the policy lets
 administer, and every model admin sees and changes only what ``access`` allows."""
 
+import copy
 from functools import update_wrapper
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.models import construct_instance
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from . import access, audit
+from . import access, audit, services
 from .models import (
     Area,
     AuditEntry,
@@ -17,6 +20,7 @@ from .models import (
     Membership,
     Organisation,
     Partnership,
+    PartnershipInvitation,
     Signatory,
     User,
 )
@@ -58,9 +62,91 @@ class ConvenorAdminSite(admin.AdminSite):
 admin_site = ConvenorAdminSite(name="admin")
 
 
-class PolicyAdmin(admin.ModelAdmin):
+class PolicyModelForm(forms.ModelForm):
+    """Every back-office form, inline rows included: the policy decides on the object as it
+    would be saved (fields and many-to-many values from the posted data), so a refusal is a form
+    error and nothing is saved."""
+
+    policy_user = None  # set per request by PolicyAdmin.get_form / PolicyInline.get_formset
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        if cleaned.get("DELETE"):
+            if self.instance.pk and not access.can(
+                self.policy_user, access.Action.DELETE, self.instance
+            ):
+                raise ValidationError("You may not delete this")
+            return cleaned
+        creating = self.instance._state.adding
+        if not creating and not self.has_changed():
+            return cleaned
+        candidate = construct_instance(
+            self, copy.copy(self.instance), self._meta.fields, self._meta.exclude
+        )
+        m2m = {
+            field.name: cleaned[field.name]
+            for field in candidate._meta.many_to_many
+            if field.name in cleaned
+        }
+        reasons = access.save_refusals(self.policy_user, candidate, creating=creating, m2m=m2m)
+        for field, why in reasons.items():
+            self.add_error(field if field in self.fields else None, why)
+        return cleaned
+
+
+class PolicyFormsMixin:
+    """Choices list only what ``access.visible`` allows (a forged id fails validation), and
+    every form goes through :class:`PolicyModelForm`."""
+
+    form = PolicyModelForm
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "queryset" not in kwargs:
+            related = db_field.remote_field.model._default_manager.all()
+            kwargs["queryset"] = access.visible(request.user, related)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "queryset" not in kwargs:
+            related = db_field.remote_field.model._default_manager.all()
+            kwargs["queryset"] = access.visible(request.user, related)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
     def get_queryset(self, request):
         return access.visible(request.user, super().get_queryset(request))
+
+
+def _for_user(form_class, user):
+    return type(form_class.__name__, (form_class,), {"policy_user": user})
+
+
+class PolicyInline(PolicyFormsMixin, admin.TabularInline):
+    extra = 0
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = _for_user(formset.form, request.user)
+        return formset
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return access.can(request.user, access.Action.ADMINISTER)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return access.can(request.user, access.Action.CREATE, model=self.model)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return access.can(request.user, access.Action.CHANGE, model=self.model)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return access.can(request.user, access.Action.DELETE, model=self.model)
+
+
+class PolicyAdmin(PolicyFormsMixin, admin.ModelAdmin):
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return _for_user(form, request.user)
 
     def has_module_permission(self, request) -> bool:
         return access.can(request.user, access.Action.ADMINISTER)
@@ -112,9 +198,8 @@ class OrganisationAdmin(PolicyAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(PolicyInline):
     model = Membership
-    extra = 0
 
 
 @admin.register(User, site=admin_site)
@@ -131,15 +216,48 @@ class PartnershipAdmin(PolicyAdmin):
     filter_horizontal = ["organisations", "areas"]
 
 
-class SignatoryInline(admin.TabularInline):
+class SignatoryInline(PolicyInline):
     model = Signatory
-    extra = 0
 
 
 @admin.register(InformationSharingAgreement, site=admin_site)
 class AgreementAdmin(PolicyAdmin):
     list_display = ["title", "partnership", "starts_on", "review_date"]
     inlines = [SignatoryInline]
+
+
+@admin.register(PartnershipInvitation, site=admin_site)
+class InvitationAdmin(PolicyAdmin):
+    """Invitations are sent from the partnership's page and decided here or on the account
+    page, always through the services (only the invited organisation's administrators)."""
+
+    list_display = ["partnership", "organisation", "invited_by", "invited_at", "status"]
+    readonly_fields = [f.name for f in PartnershipInvitation._meta.fields]
+    actions = ["accept", "decline"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def _decide(self, request, queryset, accept: bool):
+        for invitation in queryset.filter(accepted__isnull=True):
+            try:
+                services.decide_invitation(request.user, invitation, accept=accept)
+            except (PermissionDenied, ValidationError) as problem:
+                self.message_user(request, f"{invitation}: {problem}", level="error")
+
+    @admin.action(description="Accept the selected invitations")
+    def accept(self, request, queryset):
+        self._decide(request, queryset, accept=True)
+
+    @admin.action(description="Decline the selected invitations")
+    def decline(self, request, queryset):
+        self._decide(request, queryset, accept=False)
 
 
 @admin.register(AuditEntry, site=admin_site)

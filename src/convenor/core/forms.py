@@ -79,3 +79,21 @@ class AgreementForm(forms.ModelForm):
         for name, field in self.fields.items():
             if name not in ("legal_bases", "parties"):
                 field.error_messages["required"] = f"Enter the {field.label.lower()}"
+
+
+class InvitationForm(forms.Form):
+    """Invite an organisation to join by its short name (the last part of its page address):
+    it becomes a member only when its own administrator accepts."""
+
+    organisation = forms.SlugField(
+        label="Organisation's short name",
+        help_text="As in its page address, e.g. lancashire-constabulary",
+        error_messages={"required": "Enter the organisation's short name"},
+    )
+
+    def clean_organisation(self) -> Organisation:
+        slug = self.cleaned_data["organisation"]
+        organisation = Organisation.objects.filter(slug=slug).first()
+        if organisation is None:
+            raise forms.ValidationError(f"No organisation has the short name {slug}")
+        return organisation

@@ -9,6 +9,8 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 
@@ -185,6 +187,47 @@ class Partnership(models.Model):
         return self.agreements.current()
 
 
+class PartnershipInvitation(models.Model):
+    """Consent to join a partnership: an organisation becomes a member only when one of its own
+    partnership administrators accepts. Decided invitations are kept as the record of consent."""
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="invitations"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="partnership_invitations"
+    )
+    invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    invited_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    accepted = models.BooleanField(null=True, help_text="Empty until decided.")
+
+    class Meta:
+        ordering = ["-invited_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "organisation"],
+                condition=Q(accepted__isnull=True),
+                name="one_open_invitation_per_organisation",
+            ),
+            models.CheckConstraint(
+                condition=Q(accepted__isnull=True, decided_at__isnull=True)
+                | Q(accepted__isnull=False, decided_at__isnull=False),
+                name="invitation_decided_with_a_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} invited to {self.partnership}"
+
+    @property
+    def status(self) -> str:
+        return {None: "Waiting", True: "Accepted", False: "Declined"}[self.accepted]
+
+
 class LegalBasis(models.TextChoices):
     CDA_S115 = "cda_s115", "Crime and Disorder Act 1998, section 115"
     CDA_S17 = "cda_s17", "Crime and Disorder Act 1998, section 17"
@@ -256,6 +299,10 @@ class InformationSharingAgreement(models.Model):
     def clean(self) -> None:
         if self.starts_on and self.review_date and self.review_date <= self.starts_on:
             raise ValidationError({"review_date": "The review date must be after the start date"})
+        if self.pk and self.partnership_id:
+            outsiders = self.parties.exclude(partnerships=self.partnership_id)
+            if outsiders.exists():
+                raise ValidationError({"parties": _not_members(self.partnership, outsiders)})
 
     @property
     def is_current(self) -> bool:
@@ -345,3 +392,31 @@ class AuditEntry(models.Model):
         return (
             f"#{self.pk} {self.action} {self.object_type}:{self.object_id} by {self.actor_username}"
         )
+
+
+def _not_members(partnership: Partnership, organisations) -> str:
+    names = ", ".join(sorted(o.name for o in organisations))
+    return f"Not members of {partnership}: {names}"
+
+
+@receiver(m2m_changed, sender=InformationSharingAgreement.parties.through)
+def _parties_are_members(sender, instance, action, reverse, pk_set, **kwargs) -> None:
+    """Every door (admin, pages, API, commands, shell) refuses an ISA party that is not a member
+    of the agreement's partnership; the data rules also check it when reading."""
+    if action != "pre_add" or not pk_set:
+        return
+    if reverse:  # organisation.agreements.add(...)
+        pairs = [
+            (agreement, [instance])
+            for agreement in InformationSharingAgreement.objects.filter(pk__in=pk_set)
+        ]
+    else:
+        pairs = [(instance, Organisation.objects.filter(pk__in=pk_set))]
+    for agreement, organisations in pairs:
+        outsiders = [
+            o
+            for o in organisations
+            if not o.partnerships.filter(pk=agreement.partnership_id).exists()
+        ]
+        if outsiders:
+            raise ValidationError({"parties": _not_members(agreement.partnership, outsiders)})

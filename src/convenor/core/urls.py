@@ -18,6 +18,10 @@ urlpatterns = [
     path("partnerships/", views.partnership_list, name="partnerships"),
     path("partnerships/<slug:slug>/", views.partnership_detail, name="partnership"),
     path(
+        "partnerships/<slug:slug>/invitations/", views.partnership_invite, name="partnership_invite"
+    ),
+    path("invitations/<int:pk>/", views.invitation_decide, name="invitation_decide"),
+    path(
         "partnerships/<slug:slug>/agreements/new/", views.agreement_create, name="agreement_create"
     ),
     path("partnerships/<slug:slug>/agreements/<int:pk>/", views.agreement_detail, name="agreement"),

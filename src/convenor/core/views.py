@@ -27,7 +27,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from . import access, audit, services
 from .access import Action, get_visible_or_404, visible
 from .areas import PostcodeError, resolve_postcode
-from .forms import AgreementForm, PostcodeForm, SecondFactorForm, SignInForm
+from .forms import AgreementForm, InvitationForm, PostcodeForm, SecondFactorForm, SignInForm
 from .models import (
     Area,
     AuditEntry,
@@ -35,6 +35,8 @@ from .models import (
     Membership,
     Organisation,
     Partnership,
+    PartnershipInvitation,
+    Role,
     User,
 )
 
@@ -235,8 +237,48 @@ def partnership_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "agreements": visible(request.user, partnership.agreements.all()),
             "areas": partnership.areas.all(),
             "can_change": access.can(request.user, Action.CHANGE, partnership),
+            "invitations": visible(request.user, partnership.invitations.all()).select_related(
+                "organisation"
+            ),
+            "invitation_form": InvitationForm(),
         },
     )
+
+
+@staff_page
+@require_http_methods(["POST"])
+def partnership_invite(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = get_visible_or_404(request.user, Partnership.objects.all(), slug=slug)
+    form = InvitationForm(request.POST)
+    if form.is_valid():
+        try:
+            invitation = services.invite_organisation(
+                request.user, partnership, form.cleaned_data["organisation"]
+            )
+        except ValidationError as problem:
+            messages.error(request, " ".join(problem.messages))
+        else:
+            messages.success(request, f"{invitation.organisation} has been invited")
+    else:
+        messages.error(request, " ".join(form.errors["organisation"]))
+    return redirect(partnership)
+
+
+@staff_page
+@require_http_methods(["POST"])
+def invitation_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    invitation = get_visible_or_404(
+        request.user, PartnershipInvitation.objects.select_related("partnership"), pk=pk
+    )
+    accept = request.POST.get("decision") == "accept"
+    try:
+        services.decide_invitation(request.user, invitation, accept=accept)
+    except ValidationError as problem:
+        messages.error(request, " ".join(problem.messages))
+    else:
+        verb = "joined" if accept else "declined to join"
+        messages.success(request, f"{invitation.organisation} {verb} {invitation.partnership}")
+    return redirect("core:account")
 
 
 @staff_page
@@ -420,7 +462,17 @@ def account(request: HttpRequest) -> HttpResponse:
             return redirect("core:account")
         new_key = services.issue_api_token(request.user)
     has_token = hasattr(request.user, "auth_token")
-    return render(request, "core/account.html", {"new_key": new_key, "has_token": has_token})
+    administered = access.standing(request.user).organisations_with_role(
+        Role.PARTNERSHIP_ADMINISTRATOR
+    )
+    invitations = PartnershipInvitation.objects.filter(
+        organisation__in=administered, accepted__isnull=True
+    ).select_related("partnership", "organisation", "invited_by")
+    return render(
+        request,
+        "core/account.html",
+        {"new_key": new_key, "has_token": has_token, "invitations": invitations},
+    )
 
 
 # --- Errors: never a stack trace -------------------------------------------------------------

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 
-from convenor.core.access import Action, Rule, Standing, rule_for
+from convenor.core.access import Action, Rule, Standing, member_party, rule_for
 from convenor.core.models import InformationSharingAgreement, Role
 
 from .models import Assessment, GroupMember, HarmCharacteristic, OrganisedCrimeGroup, ThreatArea
@@ -35,8 +35,8 @@ def visible_groups_q(s: Standing, prefix: str = "") -> Q:
     shared_under_current_agreement = Exists(
         InformationSharingAgreement.objects.current()
         .filter(partnership=OuterRef(f"{prefix}partnership"))
-        .filter(parties=OuterRef(f"{prefix}owning_organisation"))
-        .filter(parties__in=s.organisations)
+        .filter(member_party(OuterRef(f"{prefix}owning_organisation")))
+        .filter(member_party(s.organisations))
     )
     return Q(**{f"{prefix}owning_organisation__in": s.organisations}) | (
         Q(**{f"{prefix}partnership__in": s.partnerships}) & Q(shared_under_current_agreement)

@@ -14,5 +14,6 @@ class GroupsConfig(AppConfig):
     def ready(self) -> None:
         from . import (
             access_rules,  # noqa: F401  (registers the policy's rules)
+            admin,  # noqa: F401  (the back office does not autodiscover)
             network,  # noqa: F401  (adds "member of group" edges to the threat network)
         )

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 
-from convenor.core.access import Action, Rule, Standing, rule_for
+from convenor.core.access import Action, Rule, Standing, member_party, rule_for
 from convenor.core.models import InformationSharingAgreement, Role
 
 from .models import (
@@ -62,8 +62,8 @@ def current_grants(organisations: frozenset[int]) -> QuerySet:
     recipient stops seeing the report until it is renewed."""
     covering = (
         InformationSharingAgreement.objects.current()
-        .filter(parties=OuterRef("report__owner_organisation"))
-        .filter(parties=OuterRef("organisation"))
+        .filter(member_party(OuterRef("report__owner_organisation")))
+        .filter(member_party(OuterRef("organisation")))
     )
     return Dissemination.objects.filter(organisation__in=organisations).filter(Exists(covering))
 

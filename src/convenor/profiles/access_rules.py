@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 
-from convenor.core.access import Action, Rule, Standing, rule_for
+from convenor.core.access import Action, Rule, Standing, member_party, rule_for
 from convenor.core.models import InformationSharingAgreement, Role
 
 from .models import Profile, ProfileVersion, PublicSummary
@@ -28,11 +28,9 @@ BUILDERS = (Role.ANALYST, Role.PARTNERSHIP_ADMINISTRATOR)
 def _visible_profiles_q(s: Standing, prefix: str = "") -> Q:
     shared = (
         InformationSharingAgreement.objects.current()
-        .filter(
-            partnership=OuterRef(f"{prefix}partnership"),
-            parties=OuterRef(f"{prefix}owner_organisation"),
-        )
-        .filter(parties__in=s.organisations)
+        .filter(partnership=OuterRef(f"{prefix}partnership"))
+        .filter(member_party(OuterRef(f"{prefix}owner_organisation")))
+        .filter(member_party(s.organisations))
     )
     return Q(**{f"{prefix}owner_organisation__in": s.organisations}) | Q(
         Exists(shared), **{f"{prefix}partnership__in": s.partnerships}

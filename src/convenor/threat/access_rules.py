@@ -16,7 +16,7 @@ from __future__ import annotations
 from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
-from convenor.core.access import Action, Rule, Standing, rule_for
+from convenor.core.access import Action, Rule, Standing, member_party, rule_for
 from convenor.core.models import Role
 
 from .models import (
@@ -34,12 +34,14 @@ from .models import (
 def _shared_with(organisations: frozenset[int], prefix: str = "") -> Q:
     """Datasets held by, or shared under an ISA in force today with, one of ``organisations``."""
     today = timezone.localdate()
-    return Q(**{f"{prefix}organisation__in": organisations}) | Q(
-        **{
-            f"{prefix}agreement__parties__in": organisations,
-            f"{prefix}agreement__starts_on__lte": today,
-            f"{prefix}agreement__review_date__gte": today,
-        }
+    return Q(**{f"{prefix}organisation__in": organisations}) | (
+        member_party(organisations, f"{prefix}agreement__")
+        & Q(
+            **{
+                f"{prefix}agreement__starts_on__lte": today,
+                f"{prefix}agreement__review_date__gte": today,
+            }
+        )
     )
 
 
