@@ -1,8 +1,8 @@
 """Query counts pinned for every groups list and detail page and API list, with several groups,
 members (some linked to entities) and assessments each, so that a query per row would show.
 The members and assessments API lists write one audit entry per group read (ADR 0022), so
-theirs grow with the groups on the page by design. Each URL is fetched once first, so process-wide caches (content types, the scoring model) do not
-depend on the order tests run in."""
+theirs grow with the groups on the page by design. Each URL is fetched once first, so
+process-wide caches (content types, the scoring model) do not depend on the test order."""
 
 from __future__ import annotations
 
