@@ -136,3 +136,22 @@ def today() -> datetime.date:
 @pytest.fixture
 def on_postgres() -> bool:
     return connection.vendor == "postgresql"
+
+
+@pytest.fixture
+def pin_queries(django_assert_num_queries):
+    """Pin the number of database queries one request makes, so an N+1 cannot come back:
+    ``pin_queries(7, client.get, "/groups/")`` fails, listing every query, unless the call makes
+    exactly 7 and answers 200 (or ``status=``); a streamed body is read inside the count (kept
+    as ``response.streamed``). Build enough rows (several per list) that a
+    query per row would change the count. Returns the response."""
+
+    def pin(expected: int, call, *args, status: int = 200, **kwargs):
+        with django_assert_num_queries(expected):
+            response = call(*args, **kwargs)
+            if getattr(response, "streaming", False):  # a CSV's rows are read as it streams
+                response.streamed = b"".join(response.streaming_content)
+        assert response.status_code == status, response
+        return response
+
+    return pin

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "django.forms",  # Django's widget templates, for the form renderer below
 ]
 # Convenor's own domain apps, in menu order. Each may provide `urls.py` (mounted at its AppConfig's
 # `url_prefix`), `api_urls.py` (mounted under /api/v1/), `demo.py` with `load_demo()` (called by
@@ -128,6 +129,9 @@ TEMPLATES = [
         },
     }
 ]
+
+# Forms render as GOV.UK form groups: {{ form.x.as_field_group }} (core/form_renderer.py).
+FORM_RENDERER = "convenor.core.form_renderer.GovukFormRenderer"
 
 DATABASES = {
     "default": dj_database_url.config(

@@ -68,7 +68,7 @@ def test_bad_assessments_are_explained_and_nothing_is_recorded(
 ):
     verified_login(client, world.people["analyst"])
     response = _post(client, groups.own_private, **overrides)
-    assert response.status_code == 200
+    assert response.status_code == 400  # the form again, with the error summary
     assert message in response.context["form"].errors[field][0]
     assert not groups.own_private.assessments.exists()
     assert not AuditEntry.objects.filter(action="group_assessed").exists()

@@ -85,7 +85,7 @@ def test_bad_input_is_explained_by_field_and_nothing_is_recorded(
     verified_login(client, world.people["analyst"])
     before = OrganisedCrimeGroup.objects.count()
     response = client.post("/groups/new/", _form(world, groups, **overrides))
-    assert response.status_code == 200
+    assert response.status_code == 400  # the form again, with the error summary
     assert message in response.context["form"].errors[field][0]
     assert message in response.content.decode()
     assert "There is a problem" in response.content.decode()

@@ -4,7 +4,7 @@ object permissions from ``access.can``, changes from :mod:`convenor.groups.servi
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
@@ -12,15 +12,13 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from convenor.core import access, audit
-from convenor.core.access import Action
 from convenor.core.api import PolicyViewSetMixin
 from convenor.core.api_policy import SlugRelatedField
 from convenor.core.models import Area, Organisation, Partnership, User
 from convenor.threat.models import Entity
 
-from . import services
+from . import selectors, services
 from .models import Assessment, GroupMember, HarmCharacteristic, OrganisedCrimeGroup, ThreatArea
-from .rankings import ranked_groups
 
 MAX_ID = 2**63 - 1
 
@@ -128,10 +126,27 @@ class GroupSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(CurrentAssessmentSerializer(allow_null=True))
     def get_current_assessment(self, group: OrganisedCrimeGroup) -> dict | None:
-        current = group.current_assessment()
+        latest_first = getattr(group, "assessments_latest_first", None)  # prefetched for lists
+        if latest_first is None:
+            current = group.current_assessment()
+        else:
+            current = latest_first[0] if latest_first else None
         if current is None:
             return None
         return CurrentAssessmentSerializer(current).data
+
+
+class GroupMemberListSerializer(serializers.ListSerializer):
+    def to_representation(self, data):
+        members = list(data.all() if hasattr(data, "all") else data)
+        request = self.context.get("request")
+        # Which linked entities the reader may see: one query for the whole page.
+        self.child.seen_entities = (
+            selectors.visible_entity_ids(request.user, (m.entity_id for m in members))
+            if request is not None
+            else set()
+        )
+        return super().to_representation(members)
 
 
 class GroupMemberSerializer(serializers.ModelSerializer):
@@ -152,6 +167,7 @@ class GroupMemberSerializer(serializers.ModelSerializer):
         fields = ["id", "group", "name", "role", "entity", "notes", "added_at"]
         read_only_fields = ["id", "added_at"]
         validators = []  # the service refuses an entity already in the group, naming it
+        list_serializer_class = GroupMemberListSerializer
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -164,11 +180,15 @@ class GroupMemberSerializer(serializers.ModelSerializer):
 
     def to_representation(self, member):
         data = super().to_representation(member)
-        request = self.context.get("request")
-        if member.entity_id and (
-            request is None
-            or not access.visible(request.user, Entity.objects.filter(pk=member.entity_id)).exists()
-        ):
+        seen = getattr(self, "seen_entities", None)
+        if seen is None:
+            request = self.context.get("request")
+            seen = (
+                selectors.visible_entity_ids(request.user, [member.entity_id])
+                if request is not None
+                else set()
+            )
+        if member.entity_id not in seen:
             data["entity"] = None  # never reveal an entity the reader may not see
         return data
 
@@ -285,7 +305,16 @@ class GroupViewSet(
 
     base_queryset = OrganisedCrimeGroup.objects.select_related(
         "owning_organisation", "partnership", "lead_responsible_officer"
-    ).prefetch_related("threat_areas", "harm_characteristics", "areas")
+    ).prefetch_related(
+        "threat_areas",
+        "harm_characteristics",
+        "areas",
+        Prefetch(
+            "assessments",
+            queryset=Assessment.objects.order_by("-assessed_on", "-recorded_at", "-pk"),
+            to_attr="assessments_latest_first",
+        ),
+    )
     serializer_class = GroupSerializer
 
     def get_queryset(self):
@@ -362,8 +391,7 @@ class GroupMemberViewSet(
     def perform_create(self, serializer):
         fields = dict(serializer.validated_data)
         group = fields.pop("group")
-        if not access.can(self.request.user, Action.CHANGE, group):
-            raise DjangoPermissionDenied(services.CHANGE_REFUSED)
+        services.require_change(self.request.user, group)
         serializer.instance = services.add_member(self.request.user, group, fields)
 
     def perform_update(self, serializer):
@@ -411,8 +439,7 @@ class AssessmentViewSet(
     def perform_create(self, serializer):
         data = serializer.validated_data
         group = data["group"]
-        if not access.can(self.request.user, Action.CHANGE, group):
-            raise DjangoPermissionDenied(services.CHANGE_REFUSED)
+        services.require_change(self.request.user, group)
         serializer.instance = services.record_assessment(
             self.request.user,
             group,
@@ -430,25 +457,15 @@ class GroupRankingViewSet(PolicyViewSetMixin, mixins.ListModelMixin, viewsets.Ge
 
     def get_queryset(self):
         params = self.request.query_params
-        area = threat_area = None
-        if params.get("area"):
-            area = (
-                access.visible(self.request.user, Area.objects.all())
-                .filter(code=params["area"][:16])
-                .first()
-            )
-            if area is None:
-                raise ValidationError({"area": "There is no area with that ONS code"})
-        if params.get("threat_area"):
-            threat_area = ThreatArea.objects.filter(code=params["threat_area"][:60]).first()
-            if threat_area is None:
-                raise ValidationError({"threat_area": "There is no threat area with that code"})
-        return ranked_groups(
+        ranking = selectors.ranking(
             self.request.user,
-            area=area,
-            threat_area=threat_area,
+            area_code=params.get("area", ""),
+            threat_area_code=params.get("threat_area", ""),
             include_archived=params.get("archived") in ("1", "true"),
-        ).prefetch_related("threat_areas", "areas")
+        )
+        if ranking.problems:
+            raise ValidationError(ranking.problems)
+        return ranking.with_places()
 
     @extend_schema(
         parameters=[

@@ -130,6 +130,20 @@ class GroupForm(_Labelled, forms.Form):
             "Choose a partnership of the owning organisation from the list"
         )
 
+    @staticmethod
+    def initial_for(group: OrganisedCrimeGroup) -> dict:
+        """The form's starting values for changing ``group``."""
+        return {
+            "name": group.name,
+            "status": group.status,
+            "summary": group.summary,
+            "lead_responsible_officer": group.lead_responsible_officer,
+            "partnership": group.partnership,
+            "threat_areas": group.threat_areas.all(),
+            "harm_characteristics": group.harm_characteristics.all(),
+            "areas": group.areas.all(),
+        }
+
     def service_fields(self) -> dict:
         data = dict(self.cleaned_data)
         data.pop("owning_organisation", None)
@@ -214,7 +228,7 @@ class AssessmentForm(_Labelled, forms.Form):
                 help_text=scale.hint,
                 choices=scale.choices(),
                 coerce=int,
-                widget=forms.RadioSelect,
+                widget=forms.RadioSelect(attrs={"class": "govuk-radios--inline"}),
                 error_messages={
                     "required": f"Choose a score for {scale.label.lower()}",
                     "invalid_choice": f"Choose a score for {scale.label.lower()} from the list",

@@ -42,6 +42,12 @@ GROUP_FIELDS = [
 MANY_TO_MANY = ("threat_areas", "harm_characteristics", "areas")
 
 
+def require_change(actor: User, group: OrganisedCrimeGroup) -> None:
+    """Refuse (403) one who may see the group but not change it, before showing a form."""
+    if not access.can(actor, Action.CHANGE, group):
+        raise PermissionDenied(CHANGE_REFUSED)
+
+
 # --- The scoring model in force --------------------------------------------------------------
 
 
