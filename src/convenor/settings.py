@@ -61,7 +61,6 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
 ]
 # Convenor's own domain apps, in menu order. Each may provide `urls.py` (mounted at its AppConfig's
@@ -80,6 +79,7 @@ INSTALLED_APPS += CONVENOR_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "convenor.core.middleware.ApiNoStoreMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "convenor.core.middleware.RequireSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "convenor.core.middleware.AccountStandingMiddleware",
+    "convenor.core.middleware.RequirePasswordChangeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -143,6 +145,14 @@ if TESTING:
 LOGIN_URL = "core:login"
 LOGIN_REDIRECT_URL = "core:home"
 
+# API tokens lapse after CONVENOR_API_TOKEN_DAYS, or sooner when unused for
+# CONVENOR_API_TOKEN_IDLE_DAYS (30: a monthly job still works; a forgotten one lapses in a month).
+CONVENOR_API_TOKEN_DAYS = int(os.environ.get("CONVENOR_API_TOKEN_DAYS", "90"))
+CONVENOR_API_TOKEN_IDLE_DAYS = int(os.environ.get("CONVENOR_API_TOKEN_IDLE_DAYS", "30"))
+# Issuing a token, exporting personal data, publishing and granting roles need both factors
+# given within this many minutes (core/reauth.py).
+CONVENOR_REAUTH_MINUTES = int(os.environ.get("CONVENOR_REAUTH_MINUTES", "10"))
+
 # Lockout after repeated failures (django-axes): per username, so an attacker cannot lock out
 # a whole office behind one NAT address.
 AXES_FAILURE_LIMIT = int(os.environ.get("CONVENOR_LOGIN_FAILURE_LIMIT", "5"))
@@ -170,6 +180,7 @@ if env_flag("CONVENOR_BEHIND_TLS_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True
     SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 
 # A strict Content-Security-Policy: nothing inline, nothing from elsewhere.
 CONTENT_SECURITY_POLICY = {
@@ -209,7 +220,7 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "convenor.core.tokens.ConvenorTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["convenor.core.api_policy.PolicyPermission"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
