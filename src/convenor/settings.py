@@ -181,6 +181,8 @@ if env_flag("CONVENOR_BEHIND_TLS_PROXY"):
     SECURE_SSL_REDIRECT = True
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # Only allows the domain's owner to submit it to browsers' preload list; it submits nothing.
+    SECURE_HSTS_PRELOAD = env_flag("CONVENOR_HSTS_PRELOAD", default=True)
 
 # A strict Content-Security-Policy: nothing inline, nothing from elsewhere.
 CONTENT_SECURITY_POLICY = {
@@ -244,6 +246,9 @@ SPECTACULAR_SETTINGS = {
         "DatasetKindEnum": "convenor.threat.models.Dataset.Kind",
         "EntityKindEnum": "convenor.threat.models.Entity.Kind",
         "LegalBasisEnum": "convenor.core.models.LegalBasis",
+        "FourPEnum": "convenor.intelligence.grading.FourP",
+        "ActionStatusEnum": "convenor.governance.models.Action.Status",
+        "ProfileVersionStatusEnum": "convenor.profiles.models.ProfileVersion.Status",
     },
 }
 
