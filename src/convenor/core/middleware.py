@@ -3,7 +3,7 @@ from functools import cache
 from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import SESSION_KEY, logout
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -54,7 +54,11 @@ class AccountStandingMiddleware:
         from .standing import account_problem
 
         user = request.user
-        if user.is_authenticated:
+        if not user.is_authenticated and SESSION_KEY in request.session:
+            # Django already ignores a deactivated account's session; end it too, so that
+            # reactivating the account does not bring old sessions back.
+            logout(request)
+        elif user.is_authenticated:
             problem = account_problem(user)
             if problem:
                 logout(request)
