@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 def drop_old_plain_tokens(apps, schema_editor):
     """DRF's tokens kept their keys in plain text; they are invalidated, not carried over
-    (ADR 0060): their owners create new ones, which expire."""
+    (ADR 0004): their owners create new ones, which expire."""
     connection = schema_editor.connection
     if "authtoken_token" in connection.introspection.table_names():
         with connection.cursor() as cursor:
