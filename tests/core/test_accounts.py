@@ -5,6 +5,7 @@ re-authentication guards tokens, exports, publishing and granting roles."""
 import time
 
 import pytest
+from django.conf import settings
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.test import RequestFactory
 from django_otp.oath import totp
@@ -103,6 +104,14 @@ def test_a_bad_password_change_is_explained_and_nothing_changes(
     assert message in response.content.decode()
     analyst.refresh_from_db()
     assert analyst.check_password(PASSWORD)
+
+
+def test_guessing_the_current_password_locks_the_account(client, analyst):
+    verified_login(client, analyst)
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        change(client, "a guess", NEW_PASSWORD)
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"].startswith("/sign-in/")
 
 
 # --- The forced change of a one-time password -----------------------------------------------
@@ -243,6 +252,15 @@ def test_a_wrong_confirmation_is_explained_and_grants_nothing(
     response = client.post("/account/confirm/", {"password": password, "code": code})
     assert response.status_code == 200 and message in response.content.decode()
     assert not reauth.recently_authenticated(_request_with(client))
+
+
+def test_guessing_the_password_on_the_confirm_page_locks_the_account(client, analyst):
+    verified_login(client, analyst, authenticated_seconds_ago=STALE)
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/account/confirm/", {"password": "a guess", "code": "123456"})
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"].startswith("/sign-in/")
+    assert "locked" in client.get("/sign-in/").content.decode()
 
 
 def test_confirming_never_sends_the_person_to_another_site(client, analyst):

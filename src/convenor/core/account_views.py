@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import authenticate, update_session_auth_hash
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -57,7 +57,7 @@ def account(request: HttpRequest) -> HttpResponse:
 @staff_page
 @require_http_methods(["GET", "POST"])
 def password_change(request: HttpRequest) -> HttpResponse:
-    form = NewPasswordForm(request.user, request.POST or None)
+    form = NewPasswordForm(request.user, request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
         services.change_password(request.user, form.cleaned_data["new_password1"])
         update_session_auth_hash(request, request.user)  # this session stays signed in
@@ -79,7 +79,11 @@ def confirm(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         device = _confirmed_device(request.user)
         allowed, _ = device.verify_is_allowed() if device else (False, None)
-        if not request.user.check_password(form.cleaned_data["password"]):
+        # Through authenticate(), so wrong passwords here count towards the lockout too.
+        confirmed = authenticate(
+            request, username=request.user.get_username(), password=form.cleaned_data["password"]
+        )
+        if confirmed is None or confirmed.pk != request.user.pk:
             audit.record("reauthentication_failed", actor=request.user)
             form.add_error("password", "Your password is not right. Enter it again.")
         elif not allowed:
