@@ -10,6 +10,15 @@ echo "== ruff"
 $BIN/ruff check src tests benchmarks
 $BIN/ruff format --check src tests benchmarks
 
+echo "== bandit (medium and high findings)"
+$BIN/bandit -ll -q -r src
+
+echo "== manage.py check --deploy, in production settings"
+env -u CONVENOR_TESTING -u CONVENOR_DEMO -u CONVENOR_DEBUG \
+  CONVENOR_SECRET_KEY="$($BIN/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+  CONVENOR_BEHIND_TLS_PROXY=1 CONVENOR_ALLOWED_HOSTS=convenor.example.org \
+  $BIN/python -m convenor.cli check --deploy --fail-level WARNING
+
 if ! command -v chromium >/dev/null 2>&1; then
   echo "== installing Debian's chromium for the browser tests"
   if [ "$(id -u)" = 0 ]; then

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -13,6 +14,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from convenor.core import reauth
 from tests.factories import (
     AgreementFactory,
     MembershipFactory,
@@ -108,14 +110,16 @@ def build_world() -> World:
     )
 
 
-def verified_login(client, user):
-    """Sign ``client`` in as ``user`` with both factors, as the sign-in pages would."""
+def verified_login(client, user, *, authenticated_seconds_ago: float = 0):
+    """Sign ``client`` in as ``user`` with both factors, as the sign-in pages would: that counts
+    as a recent authentication (core/reauth.py) given ``authenticated_seconds_ago``."""
     device, _ = TOTPDevice.objects.get_or_create(
         user=user, confirmed=True, defaults={"name": "app"}
     )
     client.force_login(user)
     session = client.session
     session["otp_device_id"] = device.persistent_id
+    session[reauth.SESSION_KEY] = time.time() - authenticated_seconds_ago
     session.save()
     return client
 

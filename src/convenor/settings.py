@@ -76,7 +76,6 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "django.forms",  # Django's widget templates, for the form renderer below
 ]
@@ -96,6 +95,7 @@ INSTALLED_APPS += CONVENOR_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "convenor.core.middleware.ApiNoStoreMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -106,6 +106,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "convenor.core.middleware.RequireSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "convenor.core.middleware.AccountStandingMiddleware",
+    "convenor.core.middleware.RequirePasswordChangeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -172,6 +174,14 @@ if TESTING:
 LOGIN_URL = "core:login"
 LOGIN_REDIRECT_URL = "core:home"
 
+# API tokens lapse after CONVENOR_API_TOKEN_DAYS, or sooner when unused for
+# CONVENOR_API_TOKEN_IDLE_DAYS (30: a monthly job still works; a forgotten one lapses in a month).
+CONVENOR_API_TOKEN_DAYS = int(os.environ.get("CONVENOR_API_TOKEN_DAYS", "90"))
+CONVENOR_API_TOKEN_IDLE_DAYS = int(os.environ.get("CONVENOR_API_TOKEN_IDLE_DAYS", "30"))
+# Issuing a token, exporting personal data, publishing and granting roles need both factors
+# given within this many minutes (core/reauth.py).
+CONVENOR_REAUTH_MINUTES = int(os.environ.get("CONVENOR_REAUTH_MINUTES", "10"))
+
 # Lockout after repeated failures (django-axes): per username, so an attacker cannot lock out
 # a whole office behind one NAT address.
 AXES_FAILURE_LIMIT = int(os.environ.get("CONVENOR_LOGIN_FAILURE_LIMIT", "5"))
@@ -199,6 +209,9 @@ if env_flag("CONVENOR_BEHIND_TLS_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True
     SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # Only allows the domain's owner to submit it to browsers' preload list; it submits nothing.
+    SECURE_HSTS_PRELOAD = env_flag("CONVENOR_HSTS_PRELOAD", default=True)
 
 # A strict Content-Security-Policy: nothing inline, nothing from elsewhere.
 CONTENT_SECURITY_POLICY = {
@@ -238,7 +251,7 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "convenor.core.tokens.ConvenorTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["convenor.core.api_policy.PolicyPermission"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -262,6 +275,9 @@ SPECTACULAR_SETTINGS = {
         "DatasetKindEnum": "convenor.threat.models.Dataset.Kind",
         "EntityKindEnum": "convenor.threat.models.Entity.Kind",
         "LegalBasisEnum": "convenor.core.models.LegalBasis",
+        "FourPEnum": "convenor.intelligence.grading.FourP",
+        "ActionStatusEnum": "convenor.governance.models.Action.Status",
+        "ProfileVersionStatusEnum": "convenor.profiles.models.ProfileVersion.Status",
     },
 }
 

@@ -28,7 +28,9 @@ def _accessible(page, label: str) -> None:
     assert csp_errors == [], f"{label}: {csp_errors}"
 
 
-def _sign_in(page, username: str, password: str) -> None:
+def _sign_in(page, username: str, password: str) -> str:
+    """Sign in with both factors; a demo person's one-time password is then changed, as the
+    app insists. Returns the password now in force."""
     page.goto("/sign-in/")
     _accessible(page, "sign in")
     page.get_by_label("Username").fill(username)
@@ -39,6 +41,17 @@ def _sign_in(page, username: str, password: str) -> None:
     page.get_by_label("Security code").fill(_code(username))
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(lambda url: "/sign-in/" not in url)
+    if "/account/password/" not in page.url:
+        return password
+    expect(page.get_by_text("You signed in with a one-time password")).to_be_visible()
+    _accessible(page, "choose a new password")
+    chosen = f"{password}-my-own-2026"
+    page.get_by_label("Current password").fill(password)
+    page.get_by_label("New password", exact=True).fill(chosen)
+    page.get_by_label("New password confirmation").fill(chosen)
+    page.get_by_role("button", name="Change password").click()
+    page.wait_for_url(lambda url: "/account/password/" not in url)
+    return chosen
 
 
 @pytest.fixture

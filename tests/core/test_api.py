@@ -3,11 +3,11 @@
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 
 from convenor.core.areas import load_areas
-from convenor.core.models import AuditEntry
+from convenor.core.models import ApiToken, AuditEntry
+from convenor.core.tokens import issue_api_token
 from tests.conftest import verified_login
 
 
@@ -25,14 +25,15 @@ def test_token_is_issued_once_from_the_account_page_and_works(client, world):
     user = world.people["analyst"]
     verified_login(client, user)
     body = client.post("/account/", {"action": "issue"}).content.decode()
-    key = Token.objects.get(user=user).key
-    assert key in body
+    token = ApiToken.objects.get(user=user)
+    key = body.split('data-testid="api-token">')[1].split("<")[0]
+    assert key.startswith(token.key_prefix) and key not in token.key_hash
     assert key not in client.get("/account/").content.decode()  # shown once only
     api = client.__class__()
     response = api.get("/api/v1/organisations/", HTTP_AUTHORIZATION=f"Token {key}")
     assert response.status_code == 200
     assert AuditEntry.objects.filter(action="api_token_issued", actor=user).exists()
-    client.post("/account/", {"action": "revoke"})
+    client.post("/account/", {"action": "revoke", "token": token.pk})
     response = api.get("/api/v1/organisations/", HTTP_AUTHORIZATION=f"Token {key}")
     assert response.status_code == 401
 
@@ -68,7 +69,7 @@ def token_for_administrator(transactional_db):
     user = UserFactory(username="api-admin")
     MembershipFactory(user=user, organisation=own, role="partnership_administrator")
     MembershipFactory(user=user, organisation=own, role="auditor")
-    return Token.objects.create(user=user).key
+    return issue_api_token(user)
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 
+from convenor.core.tokens import issue_api_token
 from convenor.groups.models import GroupMember, HarmCharacteristic, ThreatArea
 from convenor.groups.reference import load as load_reference
 from tests.factories import (
@@ -44,7 +44,7 @@ def token_for_group_editor(transactional_db):
         )
         GroupMember.objects.create(group=group, name=f"Member {number}", role="principal")
         assess(group, user, inputs())
-    return Token.objects.create(user=user).key
+    return issue_api_token(user)
 
 
 schema = schemathesis.pytest.from_fixture("groups_api_schema").include(

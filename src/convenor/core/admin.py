@@ -24,6 +24,7 @@ from .models import (
     Signatory,
     User,
 )
+from .reauth import RecentAuthenticationAdminMixin
 
 
 class ConvenorAdminSite(admin.AdminSite):
@@ -203,7 +204,7 @@ class MembershipInline(PolicyInline):
 
 
 @admin.register(User, site=admin_site)
-class PersonAdmin(PolicyAdmin):
+class PersonAdmin(RecentAuthenticationAdminMixin, PolicyAdmin):  # grants roles (inline)
     list_display = ["username", "first_name", "last_name", "job_title", "is_active"]
     search_fields = ["username", "first_name", "last_name"]
     fields = ["username", "first_name", "last_name", "email", "job_title", "is_active"]

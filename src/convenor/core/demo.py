@@ -277,6 +277,7 @@ def load_demo() -> list[DemoAccount]:
             )
         password = secrets.token_urlsafe(12)
         user.set_password(password)
+        user.must_change_password = True  # a one-time password: changed at the first sign-in
         user.save()
         TOTPDevice.objects.filter(user=user).delete()
         device = TOTPDevice.objects.create(user=user, name="Demo authenticator", confirmed=True)

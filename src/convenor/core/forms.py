@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth import authenticate
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 
 from .models import InformationSharingAgreement, LegalBasis, Organisation, Partnership
 
@@ -29,6 +30,52 @@ class SecondFactorForm(forms.Form):
 
     def clean_code(self) -> str:
         return self.cleaned_data["code"].strip()
+
+
+class NewPasswordForm(PasswordChangeForm):
+    """The person's own change: current password, then the new one twice (Django's validators)."""
+
+    error_messages = {
+        **PasswordChangeForm.error_messages,
+        "password_incorrect": "Your current password is not right. Enter it again.",
+        "password_mismatch": "The two new passwords do not match",
+    }
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+        self.fields["old_password"].label = "Current password"
+        self.fields["old_password"].error_messages["required"] = "Enter your current password"
+        self.fields["new_password1"].error_messages["required"] = "Enter a new password"
+        self.fields["new_password2"].error_messages["required"] = "Enter the new password again"
+
+    def clean_old_password(self) -> str:
+        """Checked through authenticate(), so wrong guesses here count towards the lockout."""
+        old_password = self.cleaned_data["old_password"]
+        confirmed = authenticate(
+            self.request, username=self.user.get_username(), password=old_password
+        )
+        if confirmed is None or confirmed.pk != self.user.pk:
+            raise forms.ValidationError(
+                self.error_messages["password_incorrect"], code="password_incorrect"
+            )
+        return old_password
+
+    def save(self, commit=True):
+        """The change itself is a service (audited, tokens revoked); the form only validates."""
+        raise NotImplementedError("Call services.change_password")
+
+
+class ConfirmIdentityForm(SecondFactorForm):
+    """Re-authentication: the password and a fresh security code."""
+
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Enter your password"},
+    )
+    field_order = ["password", "code"]
 
 
 class PostcodeForm(forms.Form):

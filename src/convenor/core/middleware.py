@@ -2,9 +2,12 @@ from functools import cache
 
 from django.apps import apps
 from django.conf import settings
-from django.http import HttpResponseBadRequest
+from django.contrib import messages
+from django.contrib.auth import SESSION_KEY, logout
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 # Pages a signed-in user may reach before the second factor: the sign-in steps themselves.
 _OPEN_PREFIXES = ("/static/", "/sign-in/", "/sign-out/", "/api/")
@@ -38,6 +41,72 @@ class RequireSecondFactorMiddleware:
             if not request.path.startswith(_open_prefixes()):
                 return redirect(reverse("core:verify"))
         return self.get_response(request)
+
+
+class AccountStandingMiddleware:
+    """Sign out at once a session whose account was deactivated, locked out or whose last role
+    ended (``standing.account_problem``); the person lands on the sign-in page told why."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from .standing import account_problem
+
+        user = request.user
+        if not user.is_authenticated and SESSION_KEY in request.session:
+            # Django already ignores a deactivated account's session; end it too, so that
+            # reactivating the account does not bring old sessions back.
+            logout(request)
+        elif user.is_authenticated:
+            problem = account_problem(user)
+            if problem:
+                logout(request)
+                messages.error(request, problem)
+                return redirect(reverse("core:login"))
+        return self.get_response(request)
+
+
+# Reachable while a new password is owed: the change page itself, signing in and out, static files.
+_PASSWORD_CHANGE_OPEN = ("/account/password/", "/sign-in/", "/sign-out/", "/static/")
+
+
+class RequirePasswordChangeMiddleware:
+    """A person signed in with a one-time password changes it before anything else."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            user.is_authenticated
+            and user.must_change_password
+            and user.is_verified()
+            and not request.path.startswith(_PASSWORD_CHANGE_OPEN)
+        ):
+            if request.path.startswith("/api/"):
+                return _api_refusal("Change your one-time password on the pages first.", 403)
+            return redirect(reverse("core:password_change"))
+        return self.get_response(request)
+
+
+def _api_refusal(detail: str, status: int):
+    return JsonResponse({"detail": detail}, status=status)
+
+
+class ApiNoStoreMiddleware:
+    """Every API answer: never cached (``no-store``) and varying on the token it was made for."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path.startswith("/api/"):
+            patch_cache_control(response, no_store=True)
+            patch_vary_headers(response, ["Authorization"])
+        return response
 
 
 class RejectNullCharactersMiddleware:

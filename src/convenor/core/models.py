@@ -112,6 +112,11 @@ class User(AbstractUser):
     """A member of staff of one or more partner organisations."""
 
     job_title = models.CharField(max_length=200, blank=True)
+    must_change_password = models.BooleanField(
+        default=False,
+        help_text="Set for a one-time password (a new person, the demo, an administrator's reset): "
+        "every page but the password change asks for a new one first.",
+    )
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]
@@ -121,6 +126,27 @@ class User(AbstractUser):
 
     def get_absolute_url(self) -> str:
         return reverse("core:person", args=[self.username])
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only a SHA-256 hash of the key is kept; the key is shown once.
+
+    It stops working when it expires, when unused for the idle period, or when revoked
+    (deleted); last use is written at most once per ``LAST_USED_PRECISION``.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    key_prefix = models.CharField(max_length=8, help_text="The key's first characters, to tell it")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"API token {self.key_prefix}… of {self.user}"
 
 
 class Role(models.TextChoices):

@@ -7,7 +7,6 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from . import access, audit
 from .models import (
@@ -19,6 +18,8 @@ from .models import (
     Signatory,
     User,
 )
+from .passwords import change_password, reset_password  # noqa: F401  (re-exported use cases)
+from .tokens import issue_api_token, revoke_api_token  # noqa: F401  (re-exported use cases)
 
 
 def _as_saved(actor: User, instance, *, creating: bool, m2m=None) -> None:
@@ -73,23 +74,6 @@ def sign_agreement(actor: User, agreement: InformationSharingAgreement, **fields
         "agreement_signed", actor=actor, obj=agreement, detail={"signatory": str(signatory)}
     )
     return signatory
-
-
-@transaction.atomic
-def issue_api_token(user: User) -> str:
-    """A new API token for the user, replacing any earlier one. The key is shown once."""
-    Token.objects.filter(user=user).delete()
-    token = Token.objects.create(user=user)
-    audit.record("api_token_issued", actor=user, obj=user)
-    return token.key
-
-
-@transaction.atomic
-def revoke_api_token(user: User) -> bool:
-    deleted, _ = Token.objects.filter(user=user).delete()
-    if deleted:
-        audit.record("api_token_revoked", actor=user, obj=user)
-    return bool(deleted)
 
 
 # --- Consent to join a partnership ------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import account_views, views
 
 app_name = "core"
 
@@ -10,11 +10,18 @@ urlpatterns = [
     path("sign-in/verify/", views.verify, name="verify"),
     path("sign-in/set-up-authenticator/", views.enrol, name="enrol"),
     path("sign-out/", views.sign_out, name="logout"),
-    path("account/", views.account, name="account"),
+    path("account/", account_views.account, name="account"),
+    path("account/password/", account_views.password_change, name="password_change"),
+    path("account/confirm/", account_views.confirm, name="confirm"),
     path("organisations/", views.organisation_list, name="organisations"),
     path("organisations/<slug:slug>/", views.organisation_detail, name="organisation"),
     path("people/", views.person_list, name="people"),
     path("people/<str:username>/", views.person_detail, name="person"),
+    path(
+        "people/<str:username>/reset-password/",
+        account_views.person_password_reset,
+        name="person_password_reset",
+    ),
     path("partnerships/", views.partnership_list, name="partnerships"),
     path("partnerships/<slug:slug>/", views.partnership_detail, name="partnership"),
     path(

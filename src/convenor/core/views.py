@@ -24,7 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import access, audit, services
+from . import access, audit, reauth, services
 from .access import Action, get_visible_or_404, visible
 from .areas import PostcodeError, resolve_postcode
 from .forms import AgreementForm, InvitationForm, PostcodeForm, SecondFactorForm, SignInForm
@@ -36,9 +36,10 @@ from .models import (
     Organisation,
     Partnership,
     PartnershipInvitation,
-    Role,
     User,
 )
+from .passwords import may_reset_password
+from .reauth import recent_authentication_required
 
 PAGE_SIZE = 50
 
@@ -62,6 +63,14 @@ def _confirmed_device(user: User) -> TOTPDevice | None:
 
 
 # --- Sign in ---------------------------------------------------------------------------------
+
+
+def _second_factor_given(request: HttpRequest, device: TOTPDevice) -> None:
+    """Fully signed in: a new session key (nothing learnt before the second factor carries
+    over), and both factors count as a recent authentication (core/reauth.py)."""
+    request.session.cycle_key()
+    otp_login(request, device)
+    reauth.mark_authenticated(request)
 
 
 @never_cache
@@ -94,7 +103,7 @@ def verify(request: HttpRequest) -> HttpResponse:
         if not allowed:
             form.add_error("code", "Too many wrong codes. Wait a minute, then try again")
         elif device.verify_token(form.cleaned_data["code"]):
-            otp_login(request, device)
+            _second_factor_given(request, device)
             audit.record("signed_in", actor=request.user)
             return redirect(_safe_next(request, reverse("core:home")))
         else:
@@ -118,7 +127,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
         if device.verify_token(form.cleaned_data["code"]):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
-            otp_login(request, device)
+            _second_factor_given(request, device)
             audit.record("second_factor_enrolled", actor=request.user)
             return redirect(_safe_next(request, reverse("core:home")))
         form.add_error("code", "The security code is not right. Check your app and try again")
@@ -212,7 +221,13 @@ def person_detail(request: HttpRequest, username: str) -> HttpResponse:
         request.user, person.memberships.filter(access.current_memberships())
     ).select_related("organisation")
     return render(
-        request, "core/person_detail.html", {"person": person, "memberships": memberships}
+        request,
+        "core/person_detail.html",
+        {
+            "person": person,
+            "memberships": memberships,
+            "can_reset_password": may_reset_password(request.user, person),
+        },
     )
 
 
@@ -404,6 +419,7 @@ class _Echo:
 
 
 @staff_page
+@recent_authentication_required("export the audit record")
 def audit_export(request: HttpRequest) -> StreamingHttpResponse:
     """The audit entries the auditor may see, as CSV (ISO 8601 times)."""
     entries, filters = _audit_entries(request)
@@ -446,33 +462,6 @@ def audit_export(request: HttpRequest) -> StreamingHttpResponse:
 def _csv_safe(value: str) -> str:
     """Neutralise spreadsheet formula injection in exported text."""
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
-# --- Account ---------------------------------------------------------------------------------
-
-
-@staff_page
-@require_http_methods(["GET", "POST"])
-def account(request: HttpRequest) -> HttpResponse:
-    new_key = None
-    if request.method == "POST":
-        if request.POST.get("action") == "revoke":
-            services.revoke_api_token(request.user)
-            messages.success(request, "Your API token has been revoked")
-            return redirect("core:account")
-        new_key = services.issue_api_token(request.user)
-    has_token = hasattr(request.user, "auth_token")
-    administered = access.standing(request.user).organisations_with_role(
-        Role.PARTNERSHIP_ADMINISTRATOR
-    )
-    invitations = PartnershipInvitation.objects.filter(
-        organisation__in=administered, accepted__isnull=True
-    ).select_related("partnership", "organisation", "invited_by")
-    return render(
-        request,
-        "core/account.html",
-        {"new_key": new_key, "has_token": has_token, "invitations": invitations},
-    )
 
 
 # --- Errors: never a stack trace -------------------------------------------------------------

@@ -20,6 +20,7 @@ from convenor.core import access, audit
 from convenor.core.access import Action as Do
 from convenor.core.access import get_visible_or_404, visible
 from convenor.core.models import Area, Partnership
+from convenor.core.reauth import recent_authentication_required
 
 from . import forms, landscape, monitoring, reference, services
 from .access_rules import entitled_boards
@@ -421,6 +422,7 @@ def decision_add(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 
 @staff_page
 @require_http_methods(["POST"])
+@recent_authentication_required("publish a meeting")
 def meeting_publish(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
     try:

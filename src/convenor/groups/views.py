@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from convenor.core import access
 from convenor.core.access import Action
 from convenor.core.form_view import form_view
+from convenor.core.reauth import recent_authentication_required
 from convenor.core.views import PAGE_SIZE, _csv_safe, _Echo, staff_page
 from convenor.threat.models import Entity
 
@@ -240,6 +241,7 @@ def rankings(request: HttpRequest) -> HttpResponse:
 
 
 @staff_page
+@recent_authentication_required("export organised crime groups")
 def rankings_export(request: HttpRequest) -> StreamingHttpResponse:
     """The ranked groups as CSV (ISO 8601 dates); audited."""
     ranking = _ranking(request)

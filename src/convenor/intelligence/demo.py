@@ -88,6 +88,7 @@ def load_demo() -> str:
     )
     password = secrets.token_urlsafe(12)
     analyst.set_password(password)
+    analyst.must_change_password = True  # a one-time password: changed at the first sign-in
     analyst.save()
     TOTPDevice.objects.filter(user=analyst).delete()
     device = TOTPDevice.objects.create(user=analyst, name="Demo authenticator", confirmed=True)

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from convenor.core import access
 from convenor.core.access import Action, get_visible_or_404, visible
 from convenor.core.models import Organisation, Partnership
+from convenor.core.reauth import recent_authentication_required
 from convenor.core.views import PAGE_SIZE, staff_page
 
 from . import services
@@ -272,6 +273,7 @@ def export_dict(report: IntelligenceReport) -> dict:
 
 
 @staff_page
+@recent_authentication_required("export an intelligence report")
 def report_export(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
     _must_read(request, report)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from convenor.core import access
 from convenor.core.access import Action, get_visible_or_404, visible
 from convenor.core.models import Partnership
+from convenor.core.reauth import recent_authentication_required
 from convenor.core.views import staff_page
 
 from . import services
@@ -263,6 +264,7 @@ def summary_prepare(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 
 @staff_page
 @require_POST
+@recent_authentication_required("publish a public summary")
 def summary_publish(request: HttpRequest, summary_pk: int) -> HttpResponse:
     summary = get_visible_or_404(
         request.user, PublicSummary.objects.select_related("version__profile"), pk=summary_pk

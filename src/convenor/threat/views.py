@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from convenor.core import access, audit
 from convenor.core.access import Action, get_visible_or_404, visible
 from convenor.core.models import Partnership
+from convenor.core.reauth import recent_authentication_required
 from convenor.core.views import staff_page
 
 from . import graph, importing, services
@@ -606,6 +607,7 @@ def network(request: HttpRequest) -> HttpResponse:
 
 
 @staff_page
+@recent_authentication_required("export network data")
 def network_export(request: HttpRequest, fmt: str) -> HttpResponse:
     _, chosen_focus, net, chosen, _ = _focused(request)
     if net is None:  # a bad focus: the page says why
