@@ -28,6 +28,15 @@ def seed() -> dict:
     return {"dataset": threat.own_dataset.pk}
 
 
+def prepare(rows: int) -> dict:
+    """Migrate, seed, and queue an import of ``rows`` rows (one process: each start is slow)."""
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    seed()
+    return start_import(rows)
+
+
 def start_import(rows: int) -> dict:
     dataset = Dataset.objects.get(title="Own nominals")
     analyst = User.objects.get(username=dataset.created_by.username)
@@ -58,9 +67,7 @@ def state() -> dict:
             str(row["dataset_import"]): row["n"]
             for row in Record.objects.values("dataset_import").annotate(n=Count("pk"))
         },
-        "runs": list(
-            LinkageRun.objects.values("pk", "status", "message", "stage").order_by("pk")
-        ),
+        "runs": list(LinkageRun.objects.values("pk", "status", "message", "stage").order_by("pk")),
         "pairs_by_run": {
             str(row["run"]): row["n"]
             for row in MatchPair.objects.values("run").annotate(n=Count("pk"))
@@ -81,6 +88,6 @@ def state() -> dict:
 
 if __name__ == "__main__":
     command, *args = sys.argv[1:]
-    actions = {"seed": seed, "start-import": start_import, "start-linkage": start_linkage}
+    actions = {"prepare": prepare, "start-import": start_import, "start-linkage": start_linkage}
     actions["state"] = state
     print(json.dumps(actions[command](*[int(a) for a in args]), default=str))
