@@ -6,8 +6,9 @@ from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.urls import reverse
 
-# Pages a signed-in user may reach before the second factor: the sign-in steps themselves.
-_OPEN_PREFIXES = ("/static/", "/sign-in/", "/sign-out/", "/api/")
+# Pages a signed-in user may reach before the second factor: the sign-in steps themselves, and
+# the health check (no detail, no sign-in).
+_OPEN_PREFIXES = ("/static/", "/sign-in/", "/sign-out/", "/api/", "/healthz")
 
 
 @cache
