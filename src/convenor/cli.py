@@ -1,7 +1,8 @@
 """The ``convenor`` console command: Convenor's operator commands, on Django's management layer.
 
 convenor demo             set up the embedded database with the demo partnership and serve it
-convenor serve            serve Convenor (runs migrations first)
+convenor serve            serve Convenor (runs migrations first) with a worker beside it
+convenor worker           run background jobs from the queue, and the periodic schedule
 convenor audit verify     prove the audit chain unbroken; exit 1 naming what is missing or altered
 convenor audit checkpoint sign the chain's end and append it outside the database
 convenor load-areas       load ONS local authorities, police force areas and regions
@@ -25,7 +26,8 @@ from pathlib import Path
 
 OPERATOR_COMMANDS = {
     "demo": "Set up the demo partnership on the embedded database and serve it",
-    "serve": "Serve Convenor on http://127.0.0.1:8000 (migrating first)",
+    "serve": "Serve Convenor on http://127.0.0.1:8000 (migrating first), with a worker",
+    "worker": "Run background jobs from the queue and the periodic schedule (any number)",
     "audit": "Audit chain: 'audit verify' proves it unbroken; 'audit checkpoint' anchors it",
     "load-areas": "Load ONS local authorities, police force areas and regions",
     "profile": "SOC local profiles: 'profile build --area E07000123 --period 2025Q4'",

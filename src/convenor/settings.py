@@ -78,6 +78,9 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "django.forms",  # Django's widget templates, for the form renderer below
+    "django_tasks",
+    "django_tasks_db",
+    "convenor.ops",
 ]
 # Convenor's own domain apps, in menu order. Each may provide `urls.py` (mounted at its AppConfig's
 # `url_prefix`), `api_urls.py` (mounted under /api/v1/), `demo.py` with `load_demo()` (called by
@@ -328,8 +331,26 @@ CONVENOR_ATTACHMENT_MAX_BYTES = int(
     os.environ.get("CONVENOR_ATTACHMENT_MAX_BYTES", str(5 * 1024 * 1024))
 )
 
-# Imports and linkage runs go to a background thread; the tests run them inline.
+# Imports, linkage runs and profile builds go on the job queue (ADR 0061); the tests run imports
+# and linkage runs inline, and any queued job immediately after its transaction commits.
 CONVENOR_BACKGROUND_TASKS = env_flag("CONVENOR_BACKGROUND_TASKS", default=not TESTING)
+CONVENOR_JOBS_IMMEDIATE = env_flag("CONVENOR_JOBS_IMMEDIATE", default=TESTING)
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if CONVENOR_JOBS_IMMEDIATE
+            else "django_tasks_db.DatabaseBackend"
+        )
+    }
+}
+# A worker beats this often; one not seen for LOST_AFTER is dead and its running job recovered.
+CONVENOR_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("CONVENOR_WORKER_HEARTBEAT_SECONDS", "5"))
+CONVENOR_WORKER_LOST_AFTER_SECONDS = float(
+    os.environ.get("CONVENOR_WORKER_LOST_AFTER_SECONDS", "60")
+)
+# /healthz answers 503 when more jobs than this wait on the queue.
+CONVENOR_HEALTH_MAX_QUEUED_JOBS = int(os.environ.get("CONVENOR_HEALTH_MAX_QUEUED_JOBS", "500"))
 CONVENOR_IMPORT_MAX_BYTES = int(os.environ.get("CONVENOR_IMPORT_MAX_BYTES", 50 * 1024 * 1024))
 CONVENOR_IMPORT_MAX_ROWS = int(os.environ.get("CONVENOR_IMPORT_MAX_ROWS", "1000000"))
 CONVENOR_IMPORT_MAX_CELL = int(os.environ.get("CONVENOR_IMPORT_MAX_CELL", "1000"))

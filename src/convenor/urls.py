@@ -5,6 +5,7 @@ from django.conf import settings
 from django.urls import include, path
 
 from convenor.core.admin import admin_site
+from convenor.ops.health import healthz
 
 
 def _domain_urls() -> list:
@@ -22,6 +23,7 @@ def _domain_urls() -> list:
 
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin_site.urls),
     path("api/v1/", include("convenor.core.api_urls")),
     *_domain_urls(),

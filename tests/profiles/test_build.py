@@ -315,15 +315,20 @@ def test_a_build_lost_with_its_process_is_marked_failed(client, login, profiles)
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_a_build_runs_in_a_background_thread(world, preston, monkeypatch):
-    """On PostgreSQL (which serves several connections at once): the build runs in a thread,
-    writing its progress, and the version ends built."""
+def test_a_build_runs_on_the_job_queue(world, preston, settings):
+    """On PostgreSQL (which serves several connections at once): the build waits on the queue,
+    a worker runs it writing its progress, and the version ends built."""
+    import io
     import time
 
-    monkeypatch.setenv("CONVENOR_PROFILE_BUILD_INLINE", "0")
+    from django.core.management import call_command
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     analyst = world.people["analyst"]
     profile = services.create_profile(analyst, world.shared, [PRESTON])
-    version = services.request_build(analyst, profile, "2025Q4")  # starts on commit
+    version = services.request_build(analyst, profile, "2025Q4")
+    assert version.status == "queued"
+    call_command("worker", "--batch", stdout=io.StringIO())
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         version.refresh_from_db()

@@ -9,8 +9,9 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
-# Pages a signed-in user may reach before the second factor: the sign-in steps themselves.
-_OPEN_PREFIXES = ("/static/", "/sign-in/", "/sign-out/", "/api/")
+# Pages a signed-in user may reach before the second factor: the sign-in steps themselves, and
+# the health check (no detail, no sign-in).
+_OPEN_PREFIXES = ("/static/", "/sign-in/", "/sign-out/", "/api/", "/healthz")
 
 
 @cache

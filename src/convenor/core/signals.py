@@ -1,15 +1,10 @@
-"""Sign-in events go to the audit chain; ``server_starting`` lets apps tidy up before serving."""
+"""Sign-in events go to the audit chain."""
 
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_out, user_login_failed
-from django.dispatch import Signal, receiver
+from django.dispatch import receiver
 
 from . import audit
-
-# Sent by `convenor serve` and `convenor demo` before the server starts. Background work runs in
-# threads of the server process, so any job still marked queued or running then was interrupted:
-# apps connect a receiver that marks theirs failed, so users see why and can start it again.
-server_starting = Signal()
 
 
 @receiver(user_logged_out)

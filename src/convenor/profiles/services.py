@@ -15,8 +15,8 @@ from django.utils import timezone
 from convenor.core import access, audit
 from convenor.core.access import Action
 from convenor.core.models import Area, Partnership, User
+from convenor.ops import jobs
 
-from . import tasks
 from .builder import build_figures
 from .config import current_config
 from .models import Profile, ProfileVersion, PublicSummary
@@ -160,7 +160,7 @@ def request_build(
         detail={"version": number, "period": str(period)},
     )
     if background:
-        transaction.on_commit(lambda: tasks.start(run_build, version.pk))
+        jobs.enqueue("build_profile", version.pk)
     return version
 
 

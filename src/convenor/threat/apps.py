@@ -14,9 +14,4 @@ class ThreatConfig(AppConfig):
     ]
 
     def ready(self) -> None:
-        from convenor.core.signals import server_starting
-
         from . import access_rules  # noqa: F401  (registers the access policy's rules)
-        from .services import fail_interrupted_jobs
-
-        server_starting.connect(fail_interrupted_jobs, dispatch_uid="threat-interrupted-jobs")

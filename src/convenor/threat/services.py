@@ -1,15 +1,14 @@
 """The threat picture's use cases: each checks the policy, runs in one transaction and is audited.
 
-Imports and linkage runs are long: ``start_import`` / ``start_linkage`` record the job and hand
-it to a background thread (inline when ``CONVENOR_BACKGROUND_TASKS`` is off, as in the tests and
-the CLI, which shows its own progress bar); the pages poll the job's progress.
+Imports and linkage runs are long: ``start_import`` / ``start_linkage`` record the job and put
+it on the job queue (inline when ``CONVENOR_BACKGROUND_TASKS`` is off, as in the tests and the
+CLI, which shows its own progress bar); the pages poll the job's progress.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -17,13 +16,14 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import close_old_connections, connections, transaction
+from django.db import transaction
 from django.db.models import ProtectedError, QuerySet
 from django.utils import timezone
 
 from convenor.core import access, audit
 from convenor.core.areas import PostcodeError, resolve_postcode
 from convenor.core.models import Organisation, Partnership, User
+from convenor.ops import jobs
 
 from . import importing
 from .access_rules import may_link
@@ -45,21 +45,6 @@ MAX_STORED_REJECTIONS = 1000
 
 def run_in_background() -> bool:
     return bool(getattr(settings, "CONVENOR_BACKGROUND_TASKS", True))
-
-
-def _spawn(target: Callable[[int], Any], pk: int, name: str) -> None:
-    def work() -> None:
-        close_old_connections()
-        try:
-            target(pk)
-        except Exception:  # the job's own status says it failed; the worker must not vanish
-            logger.exception("Background job %s failed", name)
-        finally:
-            connections.close_all()
-
-    transaction.on_commit(
-        lambda: threading.Thread(target=work, name=name, daemon=True).start(), robust=True
-    )
 
 
 # --- Datasets ------------------------------------------------------------------------------
@@ -146,7 +131,7 @@ def start_import(
     with transaction.atomic():
         queued = _queue_import(actor, upload, mapping)
         if queued and background:
-            _spawn(run_import, upload.pk, f"convenor-import-{upload.pk}")
+            jobs.enqueue("import_dataset", upload.pk)
     if queued and not background:
         run_import(upload.pk, progress=progress)
         upload.refresh_from_db()
@@ -490,30 +475,10 @@ def start_linkage(
     with transaction.atomic():
         run, queued = _queue_linkage(actor, partnership)
         if queued and background:
-            _spawn(run_linkage, run.pk, f"convenor-linkage-{run.pk}")
+            jobs.enqueue("link_partnership", run.pk)
     if queued and not background:
         run = run_linkage(run.pk, progress=progress)
     return run
-
-
-INTERRUPTED = "Interrupted: the server stopped while this was running. Start it again."
-
-
-def fail_interrupted_jobs(**_signal: Any) -> int:
-    """Mark imports and linkage runs left queued or running by a stopped server as failed.
-
-    Their results are written in one transaction at the end, so nothing partial is left; without
-    this a dead linkage run would block every later run for its partnership.
-    """
-    now = timezone.now()
-    unfinished = [DatasetImport.Status.QUEUED, DatasetImport.Status.RUNNING]
-    imports = DatasetImport.objects.filter(status__in=unfinished).update(
-        status=DatasetImport.Status.FAILED, message=INTERRUPTED, finished_at=now
-    )
-    runs = LinkageRun.objects.filter(
-        status__in=[LinkageRun.Status.QUEUED, LinkageRun.Status.RUNNING]
-    ).update(status=LinkageRun.Status.FAILED, message=INTERRUPTED, finished_at=now)
-    return imports + runs
 
 
 def _queue_linkage(actor: User, partnership: Partnership) -> tuple[LinkageRun, bool]:

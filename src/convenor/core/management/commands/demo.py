@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand
 
 from convenor.cli import DEMO_CONFIGURATION
 from convenor.core.demo import load_demo
-from convenor.core.signals import server_starting
+from convenor.ops.worker import worker_beside
 
 
 class Command(BaseCommand):
@@ -52,5 +52,5 @@ class Command(BaseCommand):
                 )
             )
         if not options["no_serve"]:
-            server_starting.send(sender=self.__class__)
-            call_command("runserver", options["address"], use_reloader=False)
+            with worker_beside():  # background jobs run in a worker process beside the server
+                call_command("runserver", options["address"], use_reloader=False)

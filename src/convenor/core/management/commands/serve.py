@@ -1,7 +1,7 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from convenor.core.signals import server_starting
+from convenor.ops.worker import worker_beside
 
 
 class Command(BaseCommand):
@@ -12,5 +12,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         call_command("migrate", interactive=False, verbosity=0)
-        server_starting.send(sender=self.__class__)
-        call_command("runserver", options["address"], use_reloader=False)
+        with worker_beside():  # background jobs run in a worker process beside the server
+            call_command("runserver", options["address"], use_reloader=False)

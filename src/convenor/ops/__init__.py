@@ -1,0 +1,1 @@
+"""Running Convenor for real: the job queue and its workers, health, backup and restore."""
