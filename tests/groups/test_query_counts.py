@@ -59,17 +59,17 @@ def _api(world):
 
 
 PAGES = [
-    ("list", lambda g: "/groups/", 14),
-    ("list filtered", lambda g: "/groups/?status=active&threat_area=firearms&q=Group", 14),
-    ("detail", lambda g: f"/groups/{g.pk}/", 23),
-    ("assessment", lambda g: f"/groups/{g.pk}/assessments/{g.assessments.first().pk}/", 19),
-    ("rankings", lambda g: "/groups/rankings/?area=E07000123", 16),
-    ("rankings CSV", lambda g: "/groups/rankings/export.csv?area=E07000123", 18),
-    ("record form", lambda g: "/groups/new/", 18),
-    ("change form", lambda g: f"/groups/{g.pk}/edit/", 19),
-    ("member form", lambda g: f"/groups/{g.pk}/members/new/", 11),
-    ("assessment form", lambda g: f"/groups/{g.pk}/assessments/new/", 12),
-    ("scoring model", lambda g: "/groups/scoring-model/", 10),
+    ("list", lambda g: "/groups/", 17),
+    ("list filtered", lambda g: "/groups/?status=active&threat_area=firearms&q=Group", 17),
+    ("detail", lambda g: f"/groups/{g.pk}/", 26),
+    ("assessment", lambda g: f"/groups/{g.pk}/assessments/{g.assessments.first().pk}/", 22),
+    ("rankings", lambda g: "/groups/rankings/?area=E07000123", 19),
+    ("rankings CSV", lambda g: "/groups/rankings/export.csv?area=E07000123", 21),
+    ("record form", lambda g: "/groups/new/", 21),
+    ("change form", lambda g: f"/groups/{g.pk}/edit/", 22),
+    ("member form", lambda g: f"/groups/{g.pk}/members/new/", 14),
+    ("assessment form", lambda g: f"/groups/{g.pk}/assessments/new/", 15),
+    ("scoring model", lambda g: "/groups/scoring-model/", 13),
 ]
 
 
