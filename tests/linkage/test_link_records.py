@@ -41,11 +41,12 @@ def test_pairs_say_why_records_link(known_records):
     ]
     swapped = pairs.loc["a1|a3"]
     assert swapped["match_probability"] >= 0.9
-    assert swapped["agreeing"] == ["name", "date_of_birth"]
-    assert swapped["evidence"]["name"] == "first name and surname swapped"
+    assert swapped["agreeing"] == ["first_name", "surname", "date_of_birth"]
+    assert swapped["evidence"]["first_name"] == "swapped with surname"
+    assert swapped["evidence"]["surname"] == "swapped with first name"
     assert swapped["evidence"]["date_of_birth"] == "day and month transposed"
     typo = pairs.loc["a1|a2"]
-    assert set(typo["agreeing"]) == {"name", "date_of_birth", "postcode", "phone"}
+    assert set(typo["agreeing"]) == {"first_name", "surname", "date_of_birth", "postcode", "phone"}
     assert pairs.loc["a1|a4"]["evidence"]["date_of_birth"] == "year one out"
     assert pairs.loc["v1|v2"]["agreeing"] == ["vehicle_registration"]
     assert set(pairs.loc["co1|co2"]["agreeing"]) == {"company_number", "company_name"}
@@ -62,10 +63,17 @@ def test_model_summary_lists_fields_and_levels(known_records):
     assert summary["engine"] == "duckdb"
     assert summary["records"] == len(KNOWN_RECORDS)
     fields = {field["field"]: field["levels"] for field in summary["fields"]}
-    assert {"name", "date_of_birth", "postcode", "phone", "vehicle_registration"} <= set(fields)
+    assert {
+        "first_name",
+        "surname",
+        "date_of_birth",
+        "postcode",
+        "phone",
+        "vehicle_registration",
+    } <= set(fields)
     labels = [level["label"] for level in fields["date_of_birth"]]
     assert labels[:3] == ["exact", "day and month transposed", "year one out"]
-    assert fields["name"][0]["match_weight"] > 0 > fields["name"][-1]["match_weight"]
+    assert fields["surname"][0]["match_weight"] > 0 > fields["surname"][-1]["match_weight"]
     assert "prior m and u values" in summary["training"][0]
 
 

@@ -338,6 +338,47 @@ def normalise_address(value: Any) -> str | None:
     return None if text is None else _normalise_address(text)
 
 
+@lru_cache(maxsize=1)
+def _nicknamer():
+    from nicknames import NickNamer
+
+    return NickNamer()
+
+
+@lru_cache(maxsize=200_000)
+def name_variants(first_name: str | None) -> list[str] | None:
+    """A normalised first name with the full names it may be a nickname of (the `nicknames`
+    dataset): "bill" -> ["bill", "will", "william", ...]. Two first names that share a variant
+    may be one person's."""
+    if not first_name:
+        return None
+    return sorted({first_name} | set(_nicknamer().canonicals_of(first_name)))
+
+
+@lru_cache(maxsize=200_000)
+def sound_of(name: str | None) -> str | None:
+    """A name's phonetic code (metaphone): "matthews" and "mathews" sound alike."""
+    if not name:
+        return None
+    import jellyfish
+
+    return jellyfish.metaphone(name.replace(" ", "")) or None
+
+
+_ADDRESS_NUMBER = re.compile(r"\b(\d+[a-z]?)\b")
+
+
+@lru_cache(maxsize=200_000)
+def address_parts(address: str | None) -> tuple[str | None, str | None]:
+    """A normalised address line as its first house or flat number and its words without
+    numbers: "flat 3 12 church rd" -> ("3", "flat church rd")."""
+    if not address:
+        return None, None
+    match = _ADDRESS_NUMBER.search(address)
+    words = " ".join(word for word in address.split() if not word[0].isdigit())
+    return (match.group(1) if match else None), (words or None)
+
+
 def normalise_text(value: Any) -> str | None:
     """Identifiers such as record_id and source: stripped text, or None."""
     return _text(value)

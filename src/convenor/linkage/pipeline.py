@@ -17,10 +17,13 @@ from .clustering import Decisions, cluster
 from .normalise import (
     NORMALISERS,
     RECORD_COLUMNS,
+    address_parts,
     infer_kind,
+    name_variants,
     normalise_text,
     postcode_district,
     postcode_sector,
+    sound_of,
 )
 
 logger = logging.getLogger(__name__)
@@ -36,6 +39,7 @@ COMPARED_COLUMNS = tuple(
 )
 
 
+LIST_COLUMNS = frozenset({"first_name_variants"})  # derived columns holding lists of text
 MIN_RECORDS_TO_TRAIN = 50  # below this, never train, whatever the settings say
 
 
@@ -135,6 +139,17 @@ def prepare_records(records: pd.DataFrame) -> pd.DataFrame:
     both = frame["first_name"].notna() & frame["surname"].notna()
     frame["full_name"] = (frame["first_name"] + " " + frame["surname"]).where(both, None)
     frame["email_user"] = frame["email"].str.split("@").str[0]
+    frame["first_name_variants"] = [name_variants(name) for name in frame["first_name"]]
+    frame["first_name_sound"] = [sound_of(name) for name in frame["first_name"]]
+    frame["surname_sound"] = [sound_of(name) for name in frame["surname"]]
+    parts = [address_parts(address) for address in frame["address"]]
+    frame["address_number"] = [number for number, _ in parts]
+    frame["address_words"] = [words for _, words in parts]
+    # The street's first letters, within the postcode district when there is one: a block key.
+    frame["address_start"] = [
+        None if words is None else " ".join(filter(None, (words[:4], district)))
+        for words, district in zip(frame["address_words"], frame["postcode_district"], strict=True)
+    ]
     return frame
 
 
@@ -190,9 +205,14 @@ def _spark_api(settings: LinkageSettings):
 
 def _register(api, frame: pd.DataFrame, engine: str):
     if engine == "spark":
-        from pyspark.sql.types import StringType, StructField, StructType
+        from pyspark.sql.types import ArrayType, StringType, StructField, StructType
 
-        schema = StructType([StructField(column, StringType(), True) for column in frame.columns])
+        def spark_type(column: str):
+            return ArrayType(StringType()) if column in LIST_COLUMNS else StringType()
+
+        schema = StructType(
+            [StructField(column, spark_type(column), True) for column in frame.columns]
+        )
         rows = frame.astype(object).where(frame.notna(), None).to_records(index=False).tolist()
         spark_frame = api.spark.createDataFrame(rows, schema=schema)
         return api.register(spark_frame)
