@@ -377,6 +377,8 @@ _BLOCKING: tuple[tuple[tuple[str, ...], str | tuple[str, ...]], ...] = (
     (("first_name", "address"), ("kind", "first_name", "address")),
     (("surname", "address"), ("kind", "surname", "address")),
     (("date_of_birth", "address"), ("kind", "date_of_birth", "address_number")),
+    # One house: its number and the street's first letters (within the postcode district).
+    (("address",), ("kind", "address_number", "address_start")),
     (
         ("first_name", "surname", "address"),
         ("kind", "first_name_sound", "surname_sound", "address_number"),
@@ -400,15 +402,20 @@ def blocking_rules_for(columns_with_values: set[str]) -> list[BlockingRuleCreato
     return rules
 
 
-def deterministic_rules_for(columns_with_values: set[str]) -> list[BlockingRuleCreator]:
-    """Rules that admit almost no false matches, to estimate how often two records match."""
-    rules: list[BlockingRuleCreator] = []
+def deterministic_fields_for(columns_with_values: set[str]) -> list[tuple[str, ...]]:
+    """The fields of rules that admit almost no false matches (all exact), to estimate how often
+    two records match. Each field here is a comparison with an "exact" level."""
+    rules: list[tuple[str, ...]] = []
     if {"first_name", "surname", "date_of_birth"} <= columns_with_values:
-        rules.append(block_on("kind", "first_name", "surname", "date_of_birth"))
+        rules.append(("first_name", "surname", "date_of_birth"))
     for column in ("email", "company_number", "vehicle_registration", "licence_number"):
         if column in columns_with_values:
-            rules.append(block_on("kind", column))
+            rules.append((column,))
     return rules
+
+
+def deterministic_rules_for(columns_with_values: set[str]) -> list[BlockingRuleCreator]:
+    return [block_on("kind", *fields) for fields in deterministic_fields_for(columns_with_values)]
 
 
 def training_rules_for(columns_with_values: set[str]) -> list[BlockingRuleCreator]:

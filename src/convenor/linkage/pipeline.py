@@ -298,11 +298,13 @@ def link_records(
             # Expectation maximisation can drive an m (or u) to almost nothing when a level is
             # rare in the training pairs, which would make that level veto any match. Floor them
             # and rebuild the linker from the floored model.
-            trained = _floored(
+            trained = _share_corrected_for_recall(
                 linker.misc.save_model_to_json(),
-                _prior_share_of_matches(count),
+                present,
+                settings.deterministic_recall,
                 summary["training"],
             )
+            trained = _floored(trained, _prior_share_of_matches(count), summary["training"])
             linker = Linker(table, trained, log_level=None)
         else:
             summary["training"].append(
@@ -387,6 +389,38 @@ def _floored(model_dict: dict, prior_share: float, notes: list[str]) -> dict:
                 level["m_probability"] = max(level["m_probability"], PROBABILITY_FLOOR)
             if "u_probability" in level:
                 level["u_probability"] = max(level["u_probability"], U_FLOOR)
+    return model_dict
+
+
+def _share_corrected_for_recall(
+    model_dict: dict, present: set[str], assumed_recall: float, notes: list[str]
+) -> dict:
+    """The share of matching pairs was counted with the deterministic rules assuming they find
+    `assumed_recall` of the matches. Once m is trained, their recall can be read from the model:
+    a rule finds a match when every one of its fields agrees exactly (the product of those
+    "exact" m values), and the union finds it unless every rule misses. Messy data (most copies
+    carrying a typo) would otherwise leave the share, and so every match probability, too low."""
+    exact_m = {
+        comparison["output_column_name"]: level["m_probability"]
+        for comparison in model_dict["comparisons"]
+        for level in comparison["comparison_levels"]
+        if level.get("label_for_charts") == "exact" and "m_probability" in level
+    }
+    share = model_dict.get("probability_two_random_records_match")
+    if not share or not 0 < share < 1:  # the rules found nothing: _floored falls back to 1/n
+        return model_dict
+    missed = 1.0
+    for fields in model.deterministic_fields_for(present):
+        if not all(field_ in exact_m for field_ in fields):
+            return model_dict  # a rule the model cannot account for: keep the assumption
+        missed *= 1 - math.prod(exact_m[field_] for field_ in fields)
+    recall = min(1.0, max(0.05, 1 - missed))
+    share = share * assumed_recall / recall
+    model_dict["probability_two_random_records_match"] = min(share, 0.5)
+    notes.append(
+        f"share of matching pairs corrected for the deterministic rules' recall in the trained "
+        f"model ({recall:.2f}, {assumed_recall:.2f} assumed)"
+    )
     return model_dict
 
 
