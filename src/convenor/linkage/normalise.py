@@ -365,17 +365,21 @@ def sound_of(name: str | None) -> str | None:
     return jellyfish.metaphone(name.replace(" ", "")) or None
 
 
-_ADDRESS_NUMBER = re.compile(r"\b(\d+[a-z]?)\b")
+_FLAT = re.compile(r"\b(?:flat|unit|apt)\s+\w+\b")
+_HOUSE_NUMBER = re.compile(r"\b(\d+[a-z]?)\s+[a-z]")
 
 
 @lru_cache(maxsize=200_000)
 def address_parts(address: str | None) -> tuple[str | None, str | None]:
-    """A normalised address line as its first house or flat number and its words without
-    numbers: "flat 3 12 church rd" -> ("3", "flat church rd")."""
+    """A normalised address line as its house number (the first number before a word, a flat's
+    number left out) and its words without the flat and the numbers:
+    "flat 3 12 church rd" -> ("12", "church rd"). A flat number is often dropped by one partner
+    and kept by another, so neither part carries it."""
     if not address:
         return None, None
-    match = _ADDRESS_NUMBER.search(address)
-    words = " ".join(word for word in address.split() if not word[0].isdigit())
+    without_flat = _FLAT.sub(" ", address)
+    match = _HOUSE_NUMBER.search(without_flat)
+    words = " ".join(word for word in without_flat.split() if not word[0].isdigit())
     return (match.group(1) if match else None), (words or None)
 
 
