@@ -63,6 +63,8 @@ class LinkageSettings:
     em_max_pairs: float = 1e6
     # Assumed recall of the deterministic rules used to estimate the share of matching pairs.
     deterministic_recall: float = 0.8
+    # Two records of one cluster whose own pair scores below this are split apart (0: never).
+    split_below: float = 0.001
     seed: int = 42
     # DuckDB: threads and memory (None: DuckDB's defaults); spill directory for big jobs.
     duckdb_threads: int | None = None
@@ -316,24 +318,68 @@ def link_records(
         scored = linker.inference.predict(threshold_match_probability=threshold)
         predictions = scored.as_pandas_dataframe()
         model_dict = linker.misc.save_model_to_json()
+
+        report("explaining pairs", 0.8)
+        summary.update(_describe_model(model_dict, fields))
+        pairs = _explain(predictions, model_dict, fields)
+        rejected = decisions.rejected
+        if rejected and len(pairs):
+            keys = [
+                frozenset((a, b))
+                for a, b in zip(pairs["record_id_l"], pairs["record_id_r"], strict=True)
+            ]
+            pairs = pairs[[key not in rejected for key in keys]].reset_index(drop=True)
+        pairs = _with_confirmed(pairs, decisions, set(frame["record_id"]))
+        report("clustering", 0.9)
+        clusters = cluster(frame["record_id"], pairs, settings.match_threshold, decisions)
+        disagreeing = _disagreeing_within_chains(
+            api, frame, clusters, model_dict, settings, summary["training"]
+        )
+        if disagreeing:
+            clusters = cluster(
+                frame["record_id"], pairs, settings.match_threshold, decisions, disagreeing
+            )
     finally:
         close()
-
-    report("explaining pairs", 0.8)
-    summary.update(_describe_model(model_dict, fields))
-    pairs = _explain(predictions, model_dict, fields)
-    rejected = decisions.rejected
-    if rejected and len(pairs):
-        keys = [
-            frozenset((a, b))
-            for a, b in zip(pairs["record_id_l"], pairs["record_id_r"], strict=True)
-        ]
-        pairs = pairs[[key not in rejected for key in keys]].reset_index(drop=True)
-    pairs = _with_confirmed(pairs, decisions, set(frame["record_id"]))
-    report("clustering", 0.9)
-    clusters = cluster(frame["record_id"], pairs, settings.match_threshold, decisions)
     report("done", 1.0)
     return LinkageResult(pairs=pairs, clusters=clusters, model_summary=summary)
+
+
+def _disagreeing_within_chains(
+    api, frame: pd.DataFrame, clusters: pd.DataFrame, model_dict: dict, settings, notes: list
+) -> set[frozenset[str]]:
+    """Strong pairs chain A~B~C into one cluster even when A and C are plainly two people.
+    Score every pair inside each cluster of three or more records (the same model, blocking on
+    the provisional cluster) and return those scoring below settings.split_below: clustering
+    again with them kept apart splits the chain at its weakest joins."""
+    sizes = clusters["cluster_id"].map(clusters["cluster_id"].value_counts())
+    chained = clusters[sizes.to_numpy() >= 3]
+    if chained.empty or settings.split_below <= 0:
+        return set()
+    from splink import Linker
+
+    provisional = dict(zip(chained["record_id"], chained["cluster_id"], strict=True))
+    # The whole frame, so that term frequencies stay those of all the records.
+    with_cluster = frame.assign(provisional_cluster=frame["record_id"].map(provisional))
+    rescoring = dict(model_dict)
+    rescoring["blocking_rules_to_generate_predictions"] = [
+        {"blocking_rule": "l.provisional_cluster = r.provisional_cluster", "sql_dialect": "duckdb"}
+    ]
+    table = _register(api, with_cluster, settings.engine)
+    linker = Linker(table, rescoring, log_level=None)
+    scored = linker.inference.predict().as_pandas_dataframe()
+    weak = scored[scored["match_probability"] < settings.split_below]
+    disagreeing = {
+        frozenset(pair)
+        for pair in zip(
+            weak["record_id_l"].astype(str), weak["record_id_r"].astype(str), strict=True
+        )
+    }
+    notes.append(
+        f"{len(chained):,} records in clusters of three or more rescored pair by pair; "
+        f"{len(disagreeing):,} pairs below {settings.split_below} kept apart"
+    )
+    return disagreeing
 
 
 def _train(linker, present: set[str], settings: LinkageSettings, summary: dict, report) -> None:
