@@ -256,7 +256,7 @@ def generate(
     # One address per person (an e-mail address is not shared by two people).
     email = np.array(
         [
-            f"{f[0]}.{s}.{n:x}@example.org"
+            f"{f[0]}.{s.replace(' ', '')}.{n:x}@example.org"
             for n, (f, s) in enumerate(zip(first, surname, strict=True))
         ]
     )
@@ -294,8 +294,10 @@ def generate(
                 elif u[3] < 0.11:  # two digits transposed in the day or in the year
                     digit = int(rng.choice([2, 8]))
                     d = d[:digit] + d[digit + 1] + d[digit] + d[digit + 2 :]
-                if not _is_date(d):  # 30 February, or 29 February a year out: an importer
-                    d = str(dob[person])  # refuses those rows, so linkage never sees them
+                if not _is_date(d) or d[:4] > "2010":
+                    # 30 February, 29 February a year out, or a birth in the future: an importer
+                    # refuses those rows, so linkage never sees them
+                    d = str(dob[person])
             postcode = str(household_postcode[h])
             address = f"{household_number[h]} {household_street[h]}"
             if household_flat[h] and (clean or u[16] < 0.7):  # the flat number often dropped

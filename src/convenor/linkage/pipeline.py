@@ -333,7 +333,7 @@ def link_records(
         report("clustering", 0.9)
         clusters = cluster(frame["record_id"], pairs, settings.match_threshold, decisions)
         disagreeing = _disagreeing_within_chains(
-            api, frame, clusters, model_dict, settings, summary["training"]
+            api, frame, clusters, model_dict, settings, decisions, summary["training"]
         )
         if disagreeing:
             clusters = cluster(
@@ -346,7 +346,13 @@ def link_records(
 
 
 def _disagreeing_within_chains(
-    api, frame: pd.DataFrame, clusters: pd.DataFrame, model_dict: dict, settings, notes: list
+    api,
+    frame: pd.DataFrame,
+    clusters: pd.DataFrame,
+    model_dict: dict,
+    settings: LinkageSettings,
+    decisions: Decisions,
+    notes: list[str],
 ) -> set[frozenset[str]]:
     """Strong pairs chain A~B~C into one cluster even when A and C are plainly two people.
     Score every pair inside each cluster of three or more records (the same model, blocking on
@@ -369,16 +375,20 @@ def _disagreeing_within_chains(
     linker = Linker(table, rescoring, log_level=None)
     scored = linker.inference.predict().as_pandas_dataframe()
     weak = scored[scored["match_probability"] < settings.split_below]
+    # Records an analyst has confirmed are settled: the model's disagreement does not split them.
+    settled = {record_id for pair in decisions.confirmed for record_id in pair}
     disagreeing = {
         frozenset(pair)
         for pair in zip(
             weak["record_id_l"].astype(str), weak["record_id_r"].astype(str), strict=True
         )
+        if not settled & set(pair)
     }
-    notes.append(
-        f"{len(chained):,} records in clusters of three or more rescored pair by pair; "
-        f"{len(disagreeing):,} pairs below {settings.split_below} kept apart"
-    )
+    if disagreeing:
+        notes.append(
+            f"{len(chained):,} records in clusters of three or more rescored pair by pair; "
+            f"{len(disagreeing):,} pairs below {settings.split_below} kept apart"
+        )
     return disagreeing
 
 
