@@ -43,10 +43,20 @@ def pairwise_scores(clusters: pd.DataFrame, truth: pd.DataFrame) -> dict[str, fl
     precision = correct / predicted if predicted else 0.0
     recall = correct / actual if actual else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    # B-cubed: per record, the share of its cluster that is its entity and the share of its
+    # entity that its cluster holds (a wrong chain costs every record in it, not just pairs).
+    in_cluster = joined.groupby("cluster_id")["record_id"].transform("size")
+    in_entity = joined.groupby("entity_id")["record_id"].transform("size")
+    in_both = joined.groupby(["cluster_id", "entity_id"])["record_id"].transform("size")
+    b_precision = float((in_both / in_cluster).mean())
+    b_recall = float((in_both / in_entity).mean())
     return {
         "precision": precision,
         "recall": recall,
         "f1": f1,
+        "b_cubed_precision": b_precision,
+        "b_cubed_recall": b_recall,
+        "b_cubed_f1": 2 * b_precision * b_recall / (b_precision + b_recall),
         "largest_cluster": int(joined.groupby("cluster_id").size().max()),
     }
 
@@ -133,6 +143,10 @@ def main(argv: list[str] | None = None) -> None:
             f"{row['cpu_seconds']:7.1f} "
             f"{row['peak_rss_mib']:9.0f} {row['precision']:9.4f} {row['recall']:7.4f} "
             f"{row['f1']:7.4f} {row['largest_cluster']:>7}"
+        )
+        print(
+            f"          B-cubed precision {row['b_cubed_precision']:.4f} recall "
+            f"{row['b_cubed_recall']:.4f} F1 {row['b_cubed_f1']:.4f}"
         )
         print(f"          stages (s): {row['stages']}; pairs kept: {row['pairs_scored']}")
         sys.stdout.flush()

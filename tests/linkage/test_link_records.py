@@ -41,11 +41,12 @@ def test_pairs_say_why_records_link(known_records):
     ]
     swapped = pairs.loc["a1|a3"]
     assert swapped["match_probability"] >= 0.9
-    assert swapped["agreeing"] == ["name", "date_of_birth"]
-    assert swapped["evidence"]["name"] == "first name and surname swapped"
+    assert swapped["agreeing"] == ["first_name", "surname", "date_of_birth"]
+    assert swapped["evidence"]["first_name"] == "swapped with surname"
+    assert swapped["evidence"]["surname"] == "swapped with first name"
     assert swapped["evidence"]["date_of_birth"] == "day and month transposed"
     typo = pairs.loc["a1|a2"]
-    assert set(typo["agreeing"]) == {"name", "date_of_birth", "postcode", "phone"}
+    assert set(typo["agreeing"]) == {"first_name", "surname", "date_of_birth", "postcode", "phone"}
     assert pairs.loc["a1|a4"]["evidence"]["date_of_birth"] == "year one out"
     assert pairs.loc["v1|v2"]["agreeing"] == ["vehicle_registration"]
     assert set(pairs.loc["co1|co2"]["agreeing"]) == {"company_number", "company_name"}
@@ -62,10 +63,17 @@ def test_model_summary_lists_fields_and_levels(known_records):
     assert summary["engine"] == "duckdb"
     assert summary["records"] == len(KNOWN_RECORDS)
     fields = {field["field"]: field["levels"] for field in summary["fields"]}
-    assert {"name", "date_of_birth", "postcode", "phone", "vehicle_registration"} <= set(fields)
+    assert {
+        "first_name",
+        "surname",
+        "date_of_birth",
+        "postcode",
+        "phone",
+        "vehicle_registration",
+    } <= set(fields)
     labels = [level["label"] for level in fields["date_of_birth"]]
     assert labels[:3] == ["exact", "day and month transposed", "year one out"]
-    assert fields["name"][0]["match_weight"] > 0 > fields["name"][-1]["match_weight"]
+    assert fields["surname"][0]["match_weight"] > 0 > fields["surname"][-1]["match_weight"]
     assert "prior m and u values" in summary["training"][0]
 
 
@@ -288,3 +296,32 @@ def test_training_blocks_names_with_the_postcode_when_there_is_one(columns, firs
     # Between them the passes leave every comparison free in at least one pass.
     assert any("date_of_birth" not in rule for rule in rules)
     assert any("first_name" not in rule and "postcode" not in rule for rule in rules)
+
+
+def test_a_chain_through_a_shared_phone_and_e_mail_does_not_join_two_people():
+    # p2 is p1 (same name, date of birth, postcode) and shares a phone and an e-mail address with
+    # p3, a different person: the strong pairs p1~p2 and p2~p3 would chain p1 to p3.
+    people = pd.DataFrame(
+        [
+            ("p1", "John", "Smith", "1971-02-03", "PR1 2HE", "07700900123", None),
+            ("p2", "John", "Smith", "1971-02-03", "PR1 2HE", "07700900456", "js@example.org"),
+            ("p3", "Amira", "Khan", "1999-11-30", "M1 1AE", "07700900456", "js@example.org"),
+        ],
+        columns=[
+            "record_id",
+            "first_name",
+            "surname",
+            "date_of_birth",
+            "postcode",
+            "phone",
+            "email",
+        ],
+    )
+    result = link_records(people)
+    assert pair_set(result) >= {frozenset({"p1", "p2"}), frozenset({"p2", "p3"})}
+    cluster_of = result.clusters.set_index("record_id")["cluster_id"]
+    assert cluster_of["p1"] == cluster_of["p2"] != cluster_of["p3"]
+    assert "1 pairs below 0.001 kept apart" in " ".join(result.model_summary["training"])
+    # Without the split, connected components chain all three.
+    chained = link_records(people, LinkageSettings(split_below=0))
+    assert chained.clusters["cluster_id"].nunique() == 1

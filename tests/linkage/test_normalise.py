@@ -21,6 +21,7 @@ from convenor.linkage import (
     normalise_record,
     normalise_vehicle_registration,
 )
+from convenor.linkage.normalise import address_parts, name_variants, sound_of
 
 NORMALISERS = [
     normalise_address,
@@ -218,3 +219,32 @@ def test_postcodes_in_any_spacing_or_case_normalise_alike(
 ):
     text = f"{area}{district}{spacing}{sector}{unit}"
     assert normalise_postcode(text.lower() if lower else text) == f"{area}{district} {sector}{unit}"
+
+
+@pytest.mark.parametrize(
+    ("address", "parts"),
+    [
+        ("Flat 2, 22 Grange Road", ("22", "grange rd")),
+        ("22 grange road", ("22", "grange rd")),
+        ("Apartment 7 The Mill, 3 Mill Lane", ("3", "the mill mill ln")),
+        ("12a High St", ("12a", "high st")),
+        ("5 eugenia street strathlea kedron 3056 qld", ("5", "eugenia st strathlea kedron qld")),
+        ("The Old Rectory", (None, "the old rectory")),
+        (None, (None, None)),
+    ],
+)
+def test_address_parts_are_the_house_number_and_the_words_without_the_flat(address, parts):
+    assert address_parts(normalise_address(address)) == parts
+
+
+def test_name_variants_join_nicknames_to_their_full_names():
+    assert set(name_variants("william")) & set(name_variants("bill"))
+    assert set(name_variants("danny")) & set(name_variants("daniel"))
+    assert not set(name_variants("william")) & set(name_variants("daniel"))
+    assert name_variants(None) is None
+
+
+def test_names_that_sound_alike_share_a_code():
+    assert sound_of("matthews") == sound_of("mathews")
+    assert sound_of("smith") != sound_of("jones")
+    assert sound_of(None) is None

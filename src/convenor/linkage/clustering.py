@@ -75,10 +75,13 @@ def cluster(
     pairs: pd.DataFrame,
     threshold: float,
     decisions: Decisions | None = None,
+    disagreeing: Iterable[frozenset[str]] = (),
 ) -> pd.DataFrame:
     """One row per record: record_id and cluster_id (the smallest record id in its cluster).
 
-    `pairs` has record_id_l, record_id_r and match_probability."""
+    `pairs` has record_id_l, record_id_r and match_probability. `disagreeing`: pairs the model
+    scored as different people; like rejected pairs they never end up in one cluster through a
+    chain of strong pairs, but a confirmed decision outranks them."""
     decisions = decisions or Decisions()
     clusters = _Clusters(record_ids)
     known = clusters.parent
@@ -99,6 +102,14 @@ def cluster(
                 f"confirming {a} and {b} would join records an analyst rejected as different"
             )
         clusters.union(ra, rb)
+    for pair in disagreeing:
+        a, b = sorted(pair)
+        if a not in known or b not in known:
+            continue
+        ra, rb = clusters.find(a), clusters.find(b)
+        if ra != rb:  # already joined by analysts' confirmations: the decision wins
+            clusters.cannot.setdefault(ra, set()).add(b)
+            clusters.cannot.setdefault(rb, set()).add(a)
 
     strong = pairs[pairs["match_probability"] >= threshold]
     if len(strong):

@@ -67,57 +67,85 @@ class Field:
         )
 
 
-def _name_field() -> Field:
-    first, surname = "first_name", "surname"
+def _either_way(sql: str, label: str) -> ComparisonLevelCreator:
+    """A custom level that holds whichever record is on the left."""
+    flipped = sql.replace("_l", "_@").replace("_r", "_l").replace("_@", "_r")
+    return _custom(f"({sql}) OR ({flipped})", label)
+
+
+def _first_name_field() -> Field:
+    first = "first_name"
     return Field(
-        name="name",
-        columns=(first, surname),
+        name=first,
+        columns=(first,),
         levels=(
+            Level("exact", cll.ExactMatchLevel(first), 0.85, 0.01, term_frequencies=first),
             Level(
-                "first name and surname exact",
-                cll.ExactMatchLevel("full_name"),  # "first_name surname" when both are known
-                0.8,
-                0.0004,
-                term_frequencies="full_name",
+                "swapped with surname",
+                _either_way("first_name_l = surname_r", "swapped with surname"),
+                0.02,
+                0.0002,
             ),
             Level(
-                "first name and surname swapped",
-                cll.ColumnsReversedLevel(first, surname, symmetrical=True),
-                0.03,
-                0.00001,
-            ),
-            Level(
-                "both names similar (Jaro-Winkler >= 0.92)",
-                cll.And(cll.JaroWinklerLevel(first, 0.92), cll.JaroWinklerLevel(surname, 0.92)),
-                0.07,
-                0.0008,
-            ),
-            Level(
-                "both names similar (Jaro-Winkler >= 0.85)",
-                cll.And(cll.JaroWinklerLevel(first, 0.85), cll.JaroWinklerLevel(surname, 0.85)),
-                0.03,
-                0.003,
-            ),
-            Level(
-                "surname exact, same first initial",
-                cll.And(
-                    cll.ExactMatchLevel(surname),
-                    _custom(
-                        f"substr({first}_l, 1, 1) = substr({first}_r, 1, 1)", "same first initial"
-                    ),
-                ),
+                "nickname (Bill and William)",
+                cll.ArrayIntersectLevel("first_name_variants", 1),
                 0.03,
                 0.002,
             ),
             Level(
-                "surname exact",
-                cll.ExactMatchLevel(surname),
-                0.015,
-                0.008,
-                term_frequencies=surname,
+                "very similar (Jaro-Winkler >= 0.92)",
+                cll.JaroWinklerLevel(first, 0.92),
+                0.04,
+                0.003,
             ),
-            Level("first name exact", cll.ExactMatchLevel(first), 0.01, 0.02),
-            Level("names differ", None, 0.015, 0.9658),
+            Level("sounds alike", cll.ExactMatchLevel("first_name_sound"), 0.01, 0.005),
+            Level("similar (Jaro-Winkler >= 0.8)", cll.JaroWinklerLevel(first, 0.8), 0.015, 0.02),
+            Level(
+                "an initial of the other",
+                _either_way(
+                    "length(first_name_l) = 1 AND first_name_l = substr(first_name_r, 1, 1)",
+                    "an initial of the other",
+                ),
+                0.005,
+                0.003,
+            ),
+            Level("different", None, 0.03, 0.957),
+        ),
+    )
+
+
+def _surname_field() -> Field:
+    surname = "surname"
+    return Field(
+        name=surname,
+        columns=(surname,),
+        levels=(
+            Level("exact", cll.ExactMatchLevel(surname), 0.85, 0.002, term_frequencies=surname),
+            Level(
+                "swapped with first name",
+                _either_way("surname_l = first_name_r", "swapped with first name"),
+                0.02,
+                0.0002,
+            ),
+            Level(
+                "very similar (Jaro-Winkler >= 0.92)",
+                cll.JaroWinklerLevel(surname, 0.92),
+                0.05,
+                0.002,
+            ),
+            Level(
+                # Double-barrelled and hyphenated names: "smith jones" and "smith".
+                "one name within the other",
+                _either_way(
+                    "position(' ' || surname_l || ' ' IN ' ' || surname_r || ' ') > 0",
+                    "one name within the other",
+                ),
+                0.02,
+                0.0005,
+            ),
+            Level("sounds alike", cll.ExactMatchLevel("surname_sound"), 0.01, 0.003),
+            Level("similar (Jaro-Winkler >= 0.8)", cll.JaroWinklerLevel(surname, 0.8), 0.015, 0.01),
+            Level("different", None, 0.035, 0.9823),
         ),
     )
 
@@ -152,7 +180,8 @@ def _date_of_birth_field() -> Field:
                 0.0002,
             ),
             Level("one digit different", cll.LevenshteinLevel(dob, 1), 0.07, 0.003),
-            Level("dates differ", None, 0.02, 0.996),
+            Level("two digits different", cll.LevenshteinLevel(dob, 2), 0.01, 0.03),
+            Level("dates differ", None, 0.01, 0.966),
         ),
     )
 
@@ -193,6 +222,44 @@ def _postcode_and_address_field() -> Field:
             Level("same postcode sector", cll.ExactMatchLevel("postcode_sector"), 0.06, 0.002),
             Level("same postcode district", cll.ExactMatchLevel("postcode_district"), 0.04, 0.02),
             Level("addresses differ", None, 0.12, 0.975),
+        ),
+    )
+
+
+def _address_field() -> Field:
+    """An address line without a UK postcode, in parts: house (or flat) number and the words."""
+    address = "address"
+    return Field(
+        name=address,
+        columns=(address,),
+        levels=(
+            Level("exact", cll.ExactMatchLevel(address), 0.6, 0.0002),
+            Level(
+                "same number, words very similar",
+                cll.And(
+                    cll.ExactMatchLevel("address_number"),
+                    cll.JaroWinklerLevel("address_words", 0.9),
+                ),
+                0.25,
+                0.0002,
+            ),
+            Level(
+                "very similar (Jaro-Winkler >= 0.9)",
+                cll.JaroWinklerLevel(address, 0.9),
+                0.05,
+                0.002,
+            ),
+            Level(
+                "same number, words similar",
+                cll.And(
+                    cll.ExactMatchLevel("address_number"),
+                    cll.JaroWinklerLevel("address_words", 0.7),
+                ),
+                0.04,
+                0.002,
+            ),
+            Level("similar (Jaro-Winkler >= 0.7)", cll.JaroWinklerLevel(address, 0.7), 0.03, 0.05),
+            Level("different", None, 0.03, 0.9456),
         ),
     )
 
@@ -251,8 +318,12 @@ def _similar_text_field(column: str) -> Field:
 def fields_for(columns_with_values: set[str]) -> list[Field]:
     """The comparisons that apply to data with values in these columns, in a fixed order."""
     fields: list[Field] = []
-    if {"first_name", "surname"} & columns_with_values:
-        fields.append(_name_field())
+    # First name and surname are compared apart: a married name, a nickname or a typo in one
+    # leaves the other's evidence whole.
+    if "first_name" in columns_with_values:
+        fields.append(_first_name_field())
+    if "surname" in columns_with_values:
+        fields.append(_surname_field())
     if "date_of_birth" in columns_with_values:
         fields.append(_date_of_birth_field())
     if {"postcode", "address"} <= columns_with_values:
@@ -276,7 +347,7 @@ def fields_for(columns_with_values: set[str]) -> list[Field]:
     if "licence_number" in columns_with_values:
         fields.append(_identifier_field("licence_number", exact_m=0.9, exact_u=0.00001, near=True))
     if "address" in columns_with_values and "postcode" not in columns_with_values:
-        fields.append(_similar_text_field("address"))
+        fields.append(_address_field())
     return fields
 
 
@@ -301,6 +372,25 @@ _BLOCKING: tuple[tuple[tuple[str, ...], str | tuple[str, ...]], ...] = (
     (("company_name",), ("kind", "company_name")),
     (("licence_number",), ("kind", "licence_number")),
     (("address", "postcode"), ("kind", "address", "postcode")),
+    # Rules that survive an error in every name and date field: sounds-alike names at one house
+    # number, or one exact field with the address.
+    (("first_name", "address"), ("kind", "first_name", "address")),
+    (("surname", "address"), ("kind", "surname", "address")),
+    (("date_of_birth", "address"), ("kind", "date_of_birth", "address_number")),
+    # One house: its number and the street's first letters (within the postcode district).
+    (("address",), ("kind", "address_number", "address_start")),
+    (
+        ("first_name", "surname", "address"),
+        ("kind", "first_name_sound", "surname_sound", "address_number"),
+    ),
+    (("surname", "date_of_birth"), ("kind", "surname_sound", "date_of_birth")),
+    (("first_name", "date_of_birth"), ("kind", "first_name_sound", "date_of_birth")),
+    (("first_name", "surname"), ("kind", "first_name_sound", "surname_sound", "dob_year")),
+    (("first_name", "surname", "address"), ("kind", "first_name", "surname", "address_start")),
+    (
+        ("first_name", "surname", "address"),
+        ("kind", "first_name_sound", "surname_sound", "address_start"),
+    ),
 )
 
 
@@ -312,15 +402,20 @@ def blocking_rules_for(columns_with_values: set[str]) -> list[BlockingRuleCreato
     return rules
 
 
-def deterministic_rules_for(columns_with_values: set[str]) -> list[BlockingRuleCreator]:
-    """Rules that admit almost no false matches, to estimate how often two records match."""
-    rules: list[BlockingRuleCreator] = []
+def deterministic_fields_for(columns_with_values: set[str]) -> list[tuple[str, ...]]:
+    """The fields of rules that admit almost no false matches (all exact), to estimate how often
+    two records match. Each field here is a comparison with an "exact" level."""
+    rules: list[tuple[str, ...]] = []
     if {"first_name", "surname", "date_of_birth"} <= columns_with_values:
-        rules.append(block_on("kind", "first_name", "surname", "date_of_birth"))
+        rules.append(("first_name", "surname", "date_of_birth"))
     for column in ("email", "company_number", "vehicle_registration", "licence_number"):
         if column in columns_with_values:
-            rules.append(block_on("kind", column))
+            rules.append((column,))
     return rules
+
+
+def deterministic_rules_for(columns_with_values: set[str]) -> list[BlockingRuleCreator]:
+    return [block_on("kind", *fields) for fields in deterministic_fields_for(columns_with_values)]
 
 
 def training_rules_for(columns_with_values: set[str]) -> list[BlockingRuleCreator]:

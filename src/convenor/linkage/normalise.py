@@ -338,6 +338,51 @@ def normalise_address(value: Any) -> str | None:
     return None if text is None else _normalise_address(text)
 
 
+@lru_cache(maxsize=1)
+def _nicknamer():
+    from nicknames import NickNamer
+
+    return NickNamer()
+
+
+@lru_cache(maxsize=200_000)
+def name_variants(first_name: str | None) -> list[str] | None:
+    """A normalised first name with the full names it may be a nickname of (the `nicknames`
+    dataset): "bill" -> ["bill", "will", "william", ...]. Two first names that share a variant
+    may be one person's."""
+    if not first_name:
+        return None
+    return sorted({first_name} | set(_nicknamer().canonicals_of(first_name)))
+
+
+@lru_cache(maxsize=200_000)
+def sound_of(name: str | None) -> str | None:
+    """A name's phonetic code (metaphone): "matthews" and "mathews" sound alike."""
+    if not name:
+        return None
+    import jellyfish
+
+    return jellyfish.metaphone(name.replace(" ", "")) or None
+
+
+_FLAT = re.compile(r"\b(?:flat|unit|apt)\s+\w+\b")
+_HOUSE_NUMBER = re.compile(r"\b(\d+[a-z]?)\s+[a-z]")
+
+
+@lru_cache(maxsize=200_000)
+def address_parts(address: str | None) -> tuple[str | None, str | None]:
+    """A normalised address line as its house number (the first number before a word, a flat's
+    number left out) and its words without the flat and the numbers:
+    "flat 3 12 church rd" -> ("12", "church rd"). A flat number is often dropped by one partner
+    and kept by another, so neither part carries it."""
+    if not address:
+        return None, None
+    without_flat = _FLAT.sub(" ", address)
+    match = _HOUSE_NUMBER.search(without_flat)
+    words = " ".join(word for word in without_flat.split() if not word[0].isdigit())
+    return (match.group(1) if match else None), (words or None)
+
+
 def normalise_text(value: Any) -> str | None:
     """Identifiers such as record_id and source: stripped text, or None."""
     return _text(value)

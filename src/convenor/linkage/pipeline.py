@@ -17,11 +17,15 @@ from .clustering import Decisions, cluster
 from .normalise import (
     NORMALISERS,
     RECORD_COLUMNS,
+    address_parts,
     infer_kind,
+    name_variants,
     normalise_text,
     postcode_district,
     postcode_sector,
+    sound_of,
 )
+from .training import floored, share_corrected_for_recall, train
 
 logger = logging.getLogger(__name__)
 # A library never prints: without these, Python's last-resort handler writes Splink's warnings to
@@ -36,6 +40,7 @@ COMPARED_COLUMNS = tuple(
 )
 
 
+LIST_COLUMNS = frozenset({"first_name_variants"})  # derived columns holding lists of text
 MIN_RECORDS_TO_TRAIN = 50  # below this, never train, whatever the settings say
 
 
@@ -59,6 +64,8 @@ class LinkageSettings:
     em_max_pairs: float = 1e6
     # Assumed recall of the deterministic rules used to estimate the share of matching pairs.
     deterministic_recall: float = 0.8
+    # Two records of one cluster whose own pair scores below this are split apart (0: never).
+    split_below: float = 0.001
     seed: int = 42
     # DuckDB: threads and memory (None: DuckDB's defaults); spill directory for big jobs.
     duckdb_threads: int | None = None
@@ -135,6 +142,17 @@ def prepare_records(records: pd.DataFrame) -> pd.DataFrame:
     both = frame["first_name"].notna() & frame["surname"].notna()
     frame["full_name"] = (frame["first_name"] + " " + frame["surname"]).where(both, None)
     frame["email_user"] = frame["email"].str.split("@").str[0]
+    frame["first_name_variants"] = [name_variants(name) for name in frame["first_name"]]
+    frame["first_name_sound"] = [sound_of(name) for name in frame["first_name"]]
+    frame["surname_sound"] = [sound_of(name) for name in frame["surname"]]
+    parts = [address_parts(address) for address in frame["address"]]
+    frame["address_number"] = [number for number, _ in parts]
+    frame["address_words"] = [words for _, words in parts]
+    # The street's first letters, within the postcode district when there is one: a block key.
+    frame["address_start"] = [
+        None if words is None else " ".join(filter(None, (words[:4], district)))
+        for words, district in zip(frame["address_words"], frame["postcode_district"], strict=True)
+    ]
     return frame
 
 
@@ -190,9 +208,14 @@ def _spark_api(settings: LinkageSettings):
 
 def _register(api, frame: pd.DataFrame, engine: str):
     if engine == "spark":
-        from pyspark.sql.types import StringType, StructField, StructType
+        from pyspark.sql.types import ArrayType, StringType, StructField, StructType
 
-        schema = StructType([StructField(column, StringType(), True) for column in frame.columns])
+        def spark_type(column: str):
+            return ArrayType(StringType()) if column in LIST_COLUMNS else StringType()
+
+        schema = StructType(
+            [StructField(column, spark_type(column), True) for column in frame.columns]
+        )
         rows = frame.astype(object).where(frame.notna(), None).to_records(index=False).tolist()
         spark_frame = api.spark.createDataFrame(rows, schema=schema)
         return api.register(spark_frame)
@@ -274,15 +297,17 @@ def link_records(
         linker = Linker(table, creator, log_level=None)
         needed_to_train = max(MIN_RECORDS_TO_TRAIN, settings.train_min_records)
         if count >= needed_to_train:
-            _train(linker, present, settings, summary, report)
+            train(linker, present, settings, summary, report)
             # Expectation maximisation can drive an m (or u) to almost nothing when a level is
             # rare in the training pairs, which would make that level veto any match. Floor them
             # and rebuild the linker from the floored model.
-            trained = _floored(
+            trained = share_corrected_for_recall(
                 linker.misc.save_model_to_json(),
-                _prior_share_of_matches(count),
+                present,
+                settings.deterministic_recall,
                 summary["training"],
             )
+            trained = floored(trained, _prior_share_of_matches(count), summary["training"])
             linker = Linker(table, trained, log_level=None)
         else:
             summary["training"].append(
@@ -294,87 +319,78 @@ def link_records(
         scored = linker.inference.predict(threshold_match_probability=threshold)
         predictions = scored.as_pandas_dataframe()
         model_dict = linker.misc.save_model_to_json()
+
+        report("explaining pairs", 0.8)
+        summary.update(_describe_model(model_dict, fields))
+        pairs = _explain(predictions, model_dict, fields)
+        rejected = decisions.rejected
+        if rejected and len(pairs):
+            keys = [
+                frozenset((a, b))
+                for a, b in zip(pairs["record_id_l"], pairs["record_id_r"], strict=True)
+            ]
+            pairs = pairs[[key not in rejected for key in keys]].reset_index(drop=True)
+        pairs = _with_confirmed(pairs, decisions, set(frame["record_id"]))
+        report("clustering", 0.9)
+        clusters = cluster(frame["record_id"], pairs, settings.match_threshold, decisions)
+        disagreeing = _disagreeing_within_chains(
+            api, frame, clusters, model_dict, settings, decisions, summary["training"]
+        )
+        if disagreeing:
+            clusters = cluster(
+                frame["record_id"], pairs, settings.match_threshold, decisions, disagreeing
+            )
     finally:
         close()
-
-    report("explaining pairs", 0.8)
-    summary.update(_describe_model(model_dict, fields))
-    pairs = _explain(predictions, model_dict, fields)
-    rejected = decisions.rejected
-    if rejected and len(pairs):
-        keys = [
-            frozenset((a, b))
-            for a, b in zip(pairs["record_id_l"], pairs["record_id_r"], strict=True)
-        ]
-        pairs = pairs[[key not in rejected for key in keys]].reset_index(drop=True)
-    pairs = _with_confirmed(pairs, decisions, set(frame["record_id"]))
-    report("clustering", 0.9)
-    clusters = cluster(frame["record_id"], pairs, settings.match_threshold, decisions)
     report("done", 1.0)
     return LinkageResult(pairs=pairs, clusters=clusters, model_summary=summary)
 
 
-def _train(linker, present: set[str], settings: LinkageSettings, summary: dict, report) -> None:
-    notes = summary["training"]
-    report("estimating how often two records match", 0.1)
-    rules = model.deterministic_rules_for(present)
-    if rules:
-        try:
-            linker.training.estimate_probability_two_random_records_match(
-                rules, recall=settings.deterministic_recall
-            )
-            notes.append("share of matching pairs estimated from deterministic rules")
-        except Exception as error:  # noqa: BLE001 — keep the prior and say so
-            notes.append(f"share of matching pairs kept at its prior: {error}")
-    report("estimating u by random sampling", 0.2)
-    try:
-        linker.training.estimate_u_using_random_sampling(
-            max_pairs=settings.u_max_pairs, seed=settings.seed
+def _disagreeing_within_chains(
+    api,
+    frame: pd.DataFrame,
+    clusters: pd.DataFrame,
+    model_dict: dict,
+    settings: LinkageSettings,
+    decisions: Decisions,
+    notes: list[str],
+) -> set[frozenset[str]]:
+    """Strong pairs chain A~B~C into one cluster even when A and C are plainly two people.
+    Score every pair inside each cluster of three or more records (the same model, blocking on
+    the provisional cluster) and return those scoring below settings.split_below: clustering
+    again with them kept apart splits the chain at its weakest joins."""
+    sizes = clusters["cluster_id"].map(clusters["cluster_id"].value_counts())
+    chained = clusters[sizes.to_numpy() >= 3]
+    if chained.empty or settings.split_below <= 0:
+        return set()
+    from splink import Linker
+
+    provisional = dict(zip(chained["record_id"], chained["cluster_id"], strict=True))
+    # The whole frame, so that term frequencies stay those of all the records.
+    with_cluster = frame.assign(provisional_cluster=frame["record_id"].map(provisional))
+    rescoring = dict(model_dict)
+    rescoring["blocking_rules_to_generate_predictions"] = [
+        {"blocking_rule": "l.provisional_cluster = r.provisional_cluster", "sql_dialect": "duckdb"}
+    ]
+    table = _register(api, with_cluster, settings.engine)
+    linker = Linker(table, rescoring, log_level=None)
+    scored = linker.inference.predict().as_pandas_dataframe()
+    weak = scored[scored["match_probability"] < settings.split_below]
+    # Records an analyst has confirmed are settled: the model's disagreement does not split them.
+    settled = {record_id for pair in decisions.confirmed for record_id in pair}
+    disagreeing = {
+        frozenset(pair)
+        for pair in zip(
+            weak["record_id_l"].astype(str), weak["record_id_r"].astype(str), strict=True
         )
-        notes.append(f"u estimated from up to {int(settings.u_max_pairs):,} random pairs")
-    except Exception as error:  # noqa: BLE001 — keep the prior u values and say so
-        notes.append(f"u estimation failed, prior u values kept: {error}")
-    training_rules = model.training_rules_for(present)
-    for index, rule in enumerate(training_rules):
-        report("estimating m by expectation maximisation", 0.3 + 0.2 * index / len(training_rules))
-        try:
-            linker.training.estimate_parameters_using_expectation_maximisation(
-                rule, max_pairs=settings.em_max_pairs, estimate_without_term_frequencies=True
-            )
-            notes.append(
-                f"m estimated by expectation maximisation on pairs blocked by {_rule_text(rule)}"
-            )
-        except Exception as error:  # noqa: BLE001 — EM may not converge on odd data: keep priors
-            notes.append(
-                f"expectation maximisation on {_rule_text(rule)} failed, priors kept: {error}"
-            )
-
-
-PROBABILITY_FLOOR = 1e-3  # m and u floors: no single level may weigh more than about +-10 bits
-U_FLOOR = 1e-6
-
-
-def _floored(model_dict: dict, prior_share: float, notes: list[str]) -> dict:
-    share = model_dict.get("probability_two_random_records_match")
-    if not share or not 0 < share < 1:  # deterministic rules found no match at all
-        model_dict["probability_two_random_records_match"] = prior_share
-        notes.append("the deterministic rules found no matches: share of matching pairs set to 1/n")
-    for comparison in model_dict["comparisons"]:
-        for level in comparison["comparison_levels"]:
-            if level.get("is_null_level"):
-                continue
-            if "m_probability" in level:
-                level["m_probability"] = max(level["m_probability"], PROBABILITY_FLOOR)
-            if "u_probability" in level:
-                level["u_probability"] = max(level["u_probability"], U_FLOOR)
-    return model_dict
-
-
-def _rule_text(rule) -> str:
-    try:
-        return rule.get_blocking_rule("duckdb").blocking_rule_sql
-    except Exception:  # noqa: BLE001
-        return str(rule)
+        if not settled & set(pair)
+    }
+    if disagreeing:
+        notes.append(
+            f"{len(chained):,} records in clusters of three or more rescored pair by pair; "
+            f"{len(disagreeing):,} pairs below {settings.split_below} kept apart"
+        )
+    return disagreeing
 
 
 def _levels(model_dict: dict, fields: list[model.Field]) -> dict[str, list[dict]]:
