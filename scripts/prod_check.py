@@ -52,6 +52,7 @@ class Forms(HTMLParser):
         super().__init__()
         self.forms: list[dict] = []
         self._select: str | None = None
+        self._selected: set[str] = set()
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -71,8 +72,14 @@ class Forms(HTMLParser):
             self._select = a.get("name")
         elif tag == "option" and self._select:
             fields = self.forms[-1]["fields"]
-            if self._select not in fields or "selected" in a:
-                fields[self._select] = a.get("value", "")
+            value = a.get("value", "")
+            if not value:
+                a.pop("selected", None)  # "Choose one" placeholders
+            chosen = self._select in self._selected
+            if "selected" in a or (not chosen and not fields.get(self._select)):
+                fields[self._select] = value  # the selected option, else the first real one
+                if "selected" in a:
+                    self._selected.add(self._select)
 
     def handle_endtag(self, tag):
         if tag == "select":
@@ -97,7 +104,7 @@ class Browser:
                 kind = response.headers.get("Content-Type", "")
         except urllib.error.HTTPError as error:
             status, body, kind = error.code, error.read(), ""
-        if status != expect:
+        if expect is not None and status != expect:
             raise Failed(f"{path}: HTTP {status}, expected {expect}")
         return body if kind.startswith("application/pdf") else body.decode("utf-8", "replace")
 
@@ -183,14 +190,14 @@ def sign_in(browser: Browser, password: str, secret: str) -> None:
 def import_and_link(browser: Browser) -> None:
     step("upload a dataset file; the background import runs to completion")
     datasets = browser.get("/threat/datasets/")
-    dataset = re.search(r'href="/threat/datasets/(\d+)/"', datasets)
-    if not dataset:
-        raise Failed("no dataset listed")
-    pk = dataset.group(1)
-    mapping = browser.get(f"/threat/datasets/{pk}/mapping.yaml")
-    columns = dict(re.findall(r"^\s+(\w+):\s*['\"]?([^'\"\n]+?)['\"]?\s*$", mapping, re.M))
+    columns, pk = {}, None
+    for pk in dict.fromkeys(re.findall(r'href="/threat/datasets/(\d+)/"', datasets)):
+        mapping = browser.request(f"/threat/datasets/{pk}/mapping.yaml", expect=None)
+        columns = dict(re.findall(r"^\s+(\w+):\s*['\"]?([^'\"\n]+?)['\"]?\s*$", mapping, re.M))
+        if "reference" in columns:
+            break
     if "reference" not in columns:
-        raise Failed(f"dataset {pk} has no saved mapping with a reference column")
+        raise Failed("no dataset listed with a saved column mapping")
     sample = {
         "reference": "PC-{n}",
         "first_name": "Prod{n}",
@@ -201,9 +208,7 @@ def import_and_link(browser: Browser) -> None:
     headings = list(columns.values())
     rows = [",".join(headings)]
     for n in range(1, 4):
-        rows.append(
-            ",".join(sample.get(field, "").format(n=n) for field in columns)
-        )
+        rows.append(",".join(sample.get(field, "").format(n=n) for field in columns))
     upload = browser.get(f"/threat/datasets/{pk}/import/")
     page = browser.submit(
         upload,
