@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo test lint format bench clean
+.PHONY: install demo test prod-check lint format bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Convenor needs Python 3.11 or newer")'
@@ -20,6 +20,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	bash scripts/test.sh
+
+# The production configuration (PostgreSQL, gunicorn with 4 workers, 2 job workers), driven over HTTP.
+prod-check: $(STAMP)
+	bash scripts/prod-check.sh
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

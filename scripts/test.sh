@@ -51,3 +51,6 @@ DATABASE_URL=$(bash scripts/postgres.sh start "$pgdir")
 export DATABASE_URL
 echo "== tests on PostgreSQL"
 $BIN/pytest -p no:cacheprovider -q -m "not browser" "$@"
+
+echo "== prod-check: the production configuration over HTTP, on this PostgreSQL server"
+(unset CONVENOR_VAR_DIR; BIN=$BIN bash scripts/prod-check.sh)

@@ -5,6 +5,8 @@ convenor serve            serve Convenor (runs migrations first) with a worker b
 convenor worker           run background jobs from the queue, and the periodic schedule
 convenor audit verify     prove the audit chain unbroken; exit 1 naming what is missing or altered
 convenor audit checkpoint sign the chain's end and append it outside the database
+convenor backup DIR       the database and a checksummed manifest (never a key) into DIR
+convenor restore DIR      verify a backup and load it into an empty database
 convenor load-areas       load ONS local authorities, police force areas and regions
 convenor profile build    build a SOC local profile (--area CODE --period 2025Q4)
 convenor intelligence purge  destroy anonymous reports past their retention period
@@ -29,6 +31,8 @@ OPERATOR_COMMANDS = {
     "serve": "Serve Convenor on http://127.0.0.1:8000 (migrating first), with a worker",
     "worker": "Run background jobs from the queue and the periodic schedule (any number)",
     "audit": "Audit chain: 'audit verify' proves it unbroken; 'audit checkpoint' anchors it",
+    "backup": "Back up the database into a new folder, with checksums (never a key)",
+    "restore": "Verify a backup's checksums and load it into an empty database",
     "load-areas": "Load ONS local authorities, police force areas and regions",
     "profile": "SOC local profiles: 'profile build --area E07000123 --period 2025Q4'",
     "intelligence": "Intelligence: 'intelligence purge' destroys anonymous reports past retention",
