@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
+from convenor.core.models import Area
 from tests.conftest import verified_login
 from tests.factories import AgreementFactory, MembershipFactory, UserFactory
 
@@ -24,6 +25,13 @@ def crowded(world):
     for n in range(3):
         agreement = AgreementFactory(partnership=world.shared, title=f"ISA {n}")
         agreement.parties.set([world.own, world.partner])
+    county = Area.objects.create(code="E10000017", name="Lancashire", kind="utla")
+    for code, name in [
+        ("E07000117", "Burnley"),
+        ("E07000118", "Chorley"),
+        ("E07000123", "Preston"),
+    ]:
+        Area.objects.create(code=code, name=name, kind="ltla", parent=county)
     return world
 
 
@@ -47,8 +55,8 @@ PAGES = [
         lambda w: f"/partnerships/{w.shared.slug}/agreements/new/",
         14,
     ),
-    ("areas", "analyst", lambda w: "/areas/", 14),
-    ("area", "analyst", lambda w: "/areas/E07000123/", 14),
+    ("areas", "analyst", lambda w: "/areas/", 15),
+    ("area", "analyst", lambda w: "/areas/E10000017/", 18),
     ("audit", "auditor", lambda w: "/audit/", 20),
     ("account", "partnership_administrator", lambda w: "/account/", 14),
     ("password form", "analyst", lambda w: "/account/password/", 13),
@@ -65,7 +73,7 @@ def test_page_queries(client, crowded, pin_queries, name, role, url, queries):
 
 
 API_LISTS = [
-    ("areas", "analyst", "/api/v1/areas/", 1),
+    ("areas", "analyst", "/api/v1/areas/", 2),
     ("organisations", "analyst", "/api/v1/organisations/", 3),
     ("people", "analyst", "/api/v1/people/", 14),
     ("partnerships", "analyst", "/api/v1/partnerships/", 3),
