@@ -45,7 +45,7 @@ PAGES = [
     (
         "public summary",
         lambda p: f"/profiles/public/{p.versions.get(number=1).public_summary.pk}/",
-        0,
+        14,
     ),
 ]
 
