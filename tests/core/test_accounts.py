@@ -100,7 +100,7 @@ def test_a_bad_password_change_is_explained_and_nothing_changes(
 ):
     verified_login(client, analyst)
     response = change(client, current, new, again)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in response.content.decode()
     analyst.refresh_from_db()
     assert analyst.check_password(PASSWORD)
@@ -250,7 +250,7 @@ def test_a_wrong_confirmation_is_explained_and_grants_nothing(
     verified_login(client, analyst, authenticated_seconds_ago=STALE)
     code = code_for(analyst) if good_code else f"{(int(code_for(analyst)) + 1) % 10**6:06d}"
     response = client.post("/account/confirm/", {"password": password, "code": code})
-    assert response.status_code == 200 and message in response.content.decode()
+    assert response.status_code == 400 and message in response.content.decode()
     assert not reauth.recently_authenticated(_request_with(client))
 
 

@@ -59,7 +59,7 @@ def test_bad_input_is_explained_and_nothing_is_saved(client, world, overrides, m
     response = client.post(
         f"/partnerships/{world.shared.slug}/agreements/new/", _form(world, **overrides)
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in response.content.decode()
     assert InformationSharingAgreement.objects.count() == before
 
@@ -71,7 +71,7 @@ def test_an_outside_organisation_cannot_be_made_a_party(client, world):
         f"/partnerships/{world.shared.slug}/agreements/new/",
         _form(world, parties=[world.own.pk, world.outside.pk]),
     )
-    assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
+    assert response.status_code == 400 and "Select a valid choice" in response.content.decode()
     assert InformationSharingAgreement.objects.count() == before
 
 

@@ -44,7 +44,7 @@ def test_wrong_security_code_is_refused_with_a_clear_message(client, person, dev
     client.post("/sign-in/", {"username": "pat.jones", "password": PASSWORD})
     wrong = f"{(int(current_code(device)) + 1) % 1000000:06d}"
     response = client.post("/sign-in/verify/", {"code": wrong})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "The security code is not right" in response.content.decode()
     assert client.get("/").status_code == 302
 
@@ -73,7 +73,7 @@ def test_first_sign_in_enrols_an_authenticator(client, person):
 
 def test_wrong_password_is_refused_without_saying_which_part_was_wrong(client, person, device):
     response = client.post("/sign-in/", {"username": "pat.jones", "password": "nope"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Enter a correct username and password" in response.content.decode()
     assert AuditEntry.objects.filter(action="sign_in_failed").exists()
 

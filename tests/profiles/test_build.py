@@ -145,7 +145,7 @@ def test_building_from_the_page_runs_in_the_background_and_shows_progress(
 def test_bad_period_on_the_page_is_explained(client, login, profiles):
     login(profiles.world.people["analyst"])
     response = client.post(profiles.profile.get_absolute_url(), {"period": "last quarter"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "is not a period: enter a quarter like 2025Q4" in response.content.decode()
     assert not ProfileVersion.objects.exists()
 

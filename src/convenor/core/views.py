@@ -1,5 +1,7 @@
 """Pages of the core: sign-in with a second factor, home, organisations, people, partnerships and
-their agreements, areas and postcodes, the audit record. Every lookup goes through the policy."""
+their agreements, areas and postcodes, the audit record. Thin: reads come from :mod:`.selectors`,
+sign-in steps from :mod:`.signing_in`, changes from :mod:`.services`, forms through
+:func:`convenor.core.form_view.form_view`."""
 
 from __future__ import annotations
 
@@ -8,36 +10,22 @@ import csv
 
 import segno
 from django.contrib import messages
-from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
-from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import access, audit, reauth, services
-from .access import Action, get_visible_or_404, visible
+from . import access, audit, selectors, services, signing_in
+from .access import Action
 from .areas import PostcodeError, resolve_postcode
+from .form_view import form_view
 from .forms import AgreementForm, InvitationForm, PostcodeForm, SecondFactorForm, SignInForm
-from .models import (
-    Area,
-    AuditEntry,
-    InformationSharingAgreement,
-    Membership,
-    Organisation,
-    Partnership,
-    PartnershipInvitation,
-    User,
-)
+from .models import Area, Organisation
 from .passwords import may_reset_password
 from .reauth import recent_authentication_required
 
@@ -49,28 +37,7 @@ def staff_page(view):
     return login_required(never_cache(view))
 
 
-def _safe_next(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
-
-
-def _confirmed_device(user: User) -> TOTPDevice | None:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
-
-
 # --- Sign in ---------------------------------------------------------------------------------
-
-
-def _second_factor_given(request: HttpRequest, device: TOTPDevice) -> None:
-    """Fully signed in: a new session key (nothing learnt before the second factor carries
-    over), and both factors count as a recent authentication (core/reauth.py)."""
-    request.session.cycle_key()
-    otp_login(request, device)
-    reauth.mark_authenticated(request)
 
 
 @never_cache
@@ -78,14 +45,14 @@ def _second_factor_given(request: HttpRequest, device: TOTPDevice) -> None:
 def sign_in(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated and request.user.is_verified():
         return redirect("core:home")
-    form = SignInForm(request, data=request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        user = form.get_user()
-        auth_login(request, user)
-        audit.record("signed_in_password", actor=user)
-        step = "core:verify" if _confirmed_device(user) else "core:enrol"
-        return redirect(f"{reverse(step)}?next={_safe_next(request, reverse('core:home'))}")
-    return render(request, "core/sign_in.html", {"form": form, "next": request.GET.get("next", "")})
+    return form_view(
+        request,
+        SignInForm,
+        form_kwargs={"request": request},
+        save=lambda form: signing_in.password_given(request, form.get_user()),
+        template="core/sign_in.html",
+        context={"next": request.GET.get("next", "")},
+    )
 
 
 @never_cache
@@ -94,22 +61,18 @@ def sign_in(request: HttpRequest) -> HttpResponse:
 def verify(request: HttpRequest) -> HttpResponse:
     if request.user.is_verified():
         return redirect("core:home")
-    device = _confirmed_device(request.user)
+    device = signing_in.confirmed_device(request.user)
     if device is None:
         return redirect("core:enrol")
-    form = SecondFactorForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        allowed, _ = device.verify_is_allowed()
-        if not allowed:
-            form.add_error("code", "Too many wrong codes. Wait a minute, then try again")
-        elif device.verify_token(form.cleaned_data["code"]):
-            _second_factor_given(request, device)
-            audit.record("signed_in", actor=request.user)
-            return redirect(_safe_next(request, reverse("core:home")))
-        else:
-            audit.record("second_factor_failed", actor=request.user)
-            form.add_error("code", "The security code is not right. Check your app and try again")
-    return render(request, "core/verify.html", {"form": form, "next": request.GET.get("next", "")})
+    return form_view(
+        request,
+        SecondFactorForm,
+        save=lambda form: signing_in.verify_second_factor(
+            request, device, form.cleaned_data["code"]
+        ),
+        template="core/verify.html",
+        context={"next": request.GET.get("next", "")},
+    )
 
 
 @never_cache
@@ -117,23 +80,21 @@ def verify(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def enrol(request: HttpRequest) -> HttpResponse:
     """First sign-in: set up the authenticator app that gives the second factor."""
-    if _confirmed_device(request.user):
+    if signing_in.confirmed_device(request.user):
         return redirect("core:verify")
-    device, _ = TOTPDevice.objects.get_or_create(
-        user=request.user, confirmed=False, defaults={"name": "Authenticator app"}
+    device = signing_in.enrolment_device(request.user)
+    return form_view(
+        request,
+        SecondFactorForm,
+        save=lambda form: signing_in.enrol_second_factor(
+            request, device, form.cleaned_data["code"]
+        ),
+        template="core/enrol.html",
+        context={
+            "qr_code": segno.make(device.config_url, error="m").svg_data_uri(scale=4),
+            "secret": base64.b32encode(device.bin_key).decode(),
+        },
     )
-    form = SecondFactorForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["code"]):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
-            _second_factor_given(request, device)
-            audit.record("second_factor_enrolled", actor=request.user)
-            return redirect(_safe_next(request, reverse("core:home")))
-        form.add_error("code", "The security code is not right. Check your app and try again")
-    qr_code = segno.make(device.config_url, error="m").svg_data_uri(scale=4)
-    secret = base64.b32encode(device.bin_key).decode()
-    return render(request, "core/enrol.html", {"form": form, "qr_code": qr_code, "secret": secret})
 
 
 @require_POST
@@ -148,33 +109,13 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 
 @staff_page
 def home(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    memberships = (
-        visible(user, Membership.objects.filter(user=user))
-        .filter(access.current_memberships())
-        .select_related("organisation")
-    )
-    partnerships = (
-        visible(user, Partnership.objects.all())
-        .filter(organisations__memberships__user=user)
-        .distinct()
-    )
-    agreements = visible(
-        user, InformationSharingAgreement.objects.filter(partnership__in=partnerships)
-    )
-    return render(
-        request,
-        "core/home.html",
-        {"memberships": memberships, "partnerships": partnerships, "agreements": agreements},
-    )
+    return render(request, "core/home.html", selectors.home_overview(request.user))
 
 
 @staff_page
 def organisation_list(request: HttpRequest) -> HttpResponse:
-    organisations = visible(request.user, Organisation.objects.select_related("parent"))
     kind = request.GET.get("kind", "")
-    if kind in Organisation.Kind.values:
-        organisations = organisations.filter(kind=kind)
+    organisations = selectors.organisation_list(request.user, kind)
     return render(
         request,
         "core/organisation_list.html",
@@ -184,17 +125,15 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 
 @staff_page
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation = get_visible_or_404(request.user, Organisation.objects.all(), slug=slug)
+    organisation = selectors.organisation_or_404(request.user, slug)
     return render(
         request,
         "core/organisation_detail.html",
         {
             "organisation": organisation,
-            "memberships": visible(
-                request.user, organisation.memberships.filter(access.current_memberships())
-            ).select_related("user"),
-            "services": visible(request.user, organisation.services.all()),
-            "partnerships": visible(request.user, organisation.partnerships.all()),
+            "memberships": selectors.current_memberships_of(request.user, organisation),
+            "services": access.visible(request.user, organisation.services.all()),
+            "partnerships": access.visible(request.user, organisation.partnerships.all()),
             "areas": organisation.areas.all(),
         },
     )
@@ -202,30 +141,21 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @staff_page
 def person_list(request: HttpRequest) -> HttpResponse:
-    people = visible(request.user, User.objects.filter(is_active=True))
     query = request.GET.get("q", "").strip()[:100]
-    if query:
-        people = people.filter(
-            Q(first_name__icontains=query)
-            | Q(last_name__icontains=query)
-            | Q(username__icontains=query)
-        )
+    people = selectors.person_list(request.user, query)
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "core/person_list.html", {"page": page, "query": query})
 
 
 @staff_page
 def person_detail(request: HttpRequest, username: str) -> HttpResponse:
-    person = get_visible_or_404(request.user, User.objects.all(), username=username)
-    memberships = visible(
-        request.user, person.memberships.filter(access.current_memberships())
-    ).select_related("organisation")
+    person = selectors.person_or_404(request.user, username)
     return render(
         request,
         "core/person_detail.html",
         {
             "person": person,
-            "memberships": memberships,
+            "memberships": selectors.current_memberships_of(request.user, person),
             "can_reset_password": may_reset_password(request.user, person),
         },
     )
@@ -236,23 +166,24 @@ def person_detail(request: HttpRequest, username: str) -> HttpResponse:
 
 @staff_page
 def partnership_list(request: HttpRequest) -> HttpResponse:
-    partnerships = visible(request.user, Partnership.objects.select_related("lead_organisation"))
+    partnerships = selectors.partnership_list(request.user)
     return render(request, "core/partnership_list.html", {"partnerships": partnerships})
 
 
 @staff_page
 def partnership_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    partnership = get_visible_or_404(request.user, Partnership.objects.all(), slug=slug)
+    partnership = selectors.partnership_or_404(request.user, slug)
+    user = request.user
     return render(
         request,
         "core/partnership_detail.html",
         {
             "partnership": partnership,
-            "organisations": visible(request.user, partnership.organisations.all()),
-            "agreements": visible(request.user, partnership.agreements.all()),
+            "organisations": access.visible(user, partnership.organisations.all()),
+            "agreements": access.visible(user, partnership.agreements.all()),
             "areas": partnership.areas.all(),
-            "can_change": access.can(request.user, Action.CHANGE, partnership),
-            "invitations": visible(request.user, partnership.invitations.all()).select_related(
+            "can_change": access.can(user, Action.CHANGE, partnership),
+            "invitations": access.visible(user, partnership.invitations.all()).select_related(
                 "organisation"
             ),
             "invitation_form": InvitationForm(),
@@ -260,36 +191,41 @@ def partnership_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _told(request: HttpRequest, problem: ValidationError) -> None:
+    """A refused decision posted from another page: said at the top of the page it returns to."""
+    messages.error(request, " ".join(problem.messages))
+
+
 @staff_page
 @require_http_methods(["POST"])
 def partnership_invite(request: HttpRequest, slug: str) -> HttpResponse:
-    partnership = get_visible_or_404(request.user, Partnership.objects.all(), slug=slug)
+    """Posted from the partnership's page, which shows the outcome as a message."""
+    partnership = selectors.partnership_or_404(request.user, slug)
     form = InvitationForm(request.POST)
-    if form.is_valid():
-        try:
-            invitation = services.invite_organisation(
-                request.user, partnership, form.cleaned_data["organisation"]
-            )
-        except ValidationError as problem:
-            messages.error(request, " ".join(problem.messages))
-        else:
-            messages.success(request, f"{invitation.organisation} has been invited")
+    if not form.is_valid():
+        _told(request, ValidationError(form.errors["organisation"]))
+        return redirect(partnership)
+    try:
+        invitation = services.invite_organisation(
+            request.user, partnership, form.cleaned_data["organisation"]
+        )
+    except ValidationError as problem:
+        _told(request, problem)
     else:
-        messages.error(request, " ".join(form.errors["organisation"]))
+        messages.success(request, f"{invitation.organisation} has been invited")
     return redirect(partnership)
 
 
 @staff_page
 @require_http_methods(["POST"])
 def invitation_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    invitation = get_visible_or_404(
-        request.user, PartnershipInvitation.objects.select_related("partnership"), pk=pk
-    )
+    """Posted from your account page, which shows the outcome as a message."""
+    invitation = selectors.invitation_or_404(request.user, pk)
     accept = request.POST.get("decision") == "accept"
     try:
         services.decide_invitation(request.user, invitation, accept=accept)
     except ValidationError as problem:
-        messages.error(request, " ".join(problem.messages))
+        _told(request, problem)
     else:
         verb = "joined" if accept else "declined to join"
         messages.success(request, f"{invitation.organisation} {verb} {invitation.partnership}")
@@ -298,9 +234,7 @@ def invitation_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_page
 def agreement_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    agreement = get_visible_or_404(
-        request.user, InformationSharingAgreement.objects.all(), partnership__slug=slug, pk=pk
-    )
+    agreement = selectors.agreement_or_404(request.user, slug, pk)
     return render(
         request,
         "core/agreement_detail.html",
@@ -313,25 +247,23 @@ def agreement_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @staff_page
-@require_http_methods(["GET", "POST"])
 def agreement_create(request: HttpRequest, slug: str) -> HttpResponse:
-    partnership = get_visible_or_404(request.user, Partnership.objects.all(), slug=slug)
+    partnership = selectors.partnership_or_404(request.user, slug)
     if not access.can(request.user, Action.CHANGE, partnership):
         raise PermissionDenied(
             "Only the lead organisation's partnership administrators can do this"
         )
-    form = AgreementForm(request.POST or None, partnership=partnership)
-    if request.method == "POST" and form.is_valid():
-        try:
-            agreement = services.create_agreement(
-                request.user, partnership, dict(form.cleaned_data)
-            )
-        except ValidationError as problem:
-            form.add_error(None, problem)
-        else:
-            messages.success(request, f"Agreement “{agreement.title}” recorded")
-            return redirect(agreement)
-    return render(request, "core/agreement_form.html", {"form": form, "partnership": partnership})
+    return form_view(
+        request,
+        AgreementForm,
+        form_kwargs={"partnership": partnership},
+        save=lambda form: services.create_agreement(
+            request.user, partnership, dict(form.cleaned_data)
+        ),
+        template="core/agreement_form.html",
+        context={"partnership": partnership},
+        success_message=lambda agreement: f"Agreement “{agreement.title}” recorded",
+    )
 
 
 # --- Areas -----------------------------------------------------------------------------------
@@ -339,13 +271,9 @@ def agreement_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 @staff_page
 def area_list(request: HttpRequest) -> HttpResponse:
-    areas = visible(request.user, Area.objects.current().select_related("parent"))
     kind = request.GET.get("kind", "")
-    if kind in Area.Kind.values:
-        areas = areas.filter(kind=kind)
     query = request.GET.get("q", "").strip()[:100]
-    if query:
-        areas = areas.filter(Q(name__icontains=query) | Q(code__iexact=query))
+    areas = selectors.area_list(request.user, kind, query)
     page = Paginator(areas, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -356,7 +284,7 @@ def area_list(request: HttpRequest) -> HttpResponse:
 
 @staff_page
 def area_detail(request: HttpRequest, code: str) -> HttpResponse:
-    area = get_visible_or_404(request.user, Area.objects.select_related("parent"), code=code)
+    area = selectors.area_or_404(request.user, code)
     return render(
         request,
         "core/area_detail.html",
@@ -365,7 +293,7 @@ def area_detail(request: HttpRequest, code: str) -> HttpResponse:
             "children": area.children.all(),
             "local_authorities": area.local_authorities.all(),
             "police_force_areas": area.police_force_areas.all(),
-            "organisations": visible(request.user, area.organisations.all()),
+            "organisations": access.visible(request.user, area.organisations.all()),
         },
     )
 
@@ -386,21 +314,8 @@ def postcode_lookup(request: HttpRequest) -> HttpResponse:
 
 
 def _audit_entries(request: HttpRequest):
-    if not access.can(request.user, Action.VIEW, model=AuditEntry):
-        raise PermissionDenied("Only auditors and data protection officers read the audit record")
-    entries = visible(request.user, AuditEntry.objects.select_related("actor_organisation"))
-    filters = {
-        "action": request.GET.get("action", "").strip()[:64],
-        "username": request.GET.get("username", "").strip()[:150],
-        "object_type": request.GET.get("object_type", "").strip()[:100],
-    }
-    if filters["action"]:
-        entries = entries.filter(action=filters["action"])
-    if filters["username"]:
-        entries = entries.filter(actor_username=filters["username"])
-    if filters["object_type"]:
-        entries = entries.filter(object_type=filters["object_type"])
-    return entries, filters
+    filters = selectors.AuditFilters.from_query(request.GET)
+    return selectors.audit_entries(request.user, filters), filters.as_dict()
 
 
 @staff_page

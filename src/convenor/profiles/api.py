@@ -17,7 +17,7 @@ from convenor.core import access
 from convenor.core.access import Action
 from convenor.core.api import PolicyViewSetMixin
 
-from . import services
+from . import selectors, services
 from .models import Profile, ProfileVersion, PublicSummary
 
 
@@ -48,8 +48,10 @@ class ProfileSerializer(serializers.ModelSerializer):
         fields = ["id", "title", "partnership", "owner_organisation", "areas", "versions"]
 
     def get_versions(self, profile: Profile) -> list[dict]:
-        request = self.context["request"]
-        versions = access.visible(request.user, profile.versions.all()).order_by("number")
+        versions = getattr(profile, "seen_versions", None)
+        if versions is None:  # not fetched with selectors.profiles_with_versions
+            request = self.context["request"]
+            versions = access.visible(request.user, profile.versions.all()).order_by("number")
         return VersionSummarySerializer(versions, many=True).data
 
 
@@ -90,6 +92,9 @@ class ProfileViewSet(BoundedIdMixin, PolicyViewSetMixin, viewsets.ReadOnlyModelV
         "partnership", "owner_organisation"
     ).prefetch_related("areas")
     serializer_class = ProfileSerializer
+
+    def get_queryset(self):
+        return selectors.profiles_with_versions(self.request.user)
 
     @extend_schema(request=BuildSerializer, responses={202: VersionSummarySerializer})
     @action(detail=True, methods=["post"])

@@ -164,6 +164,15 @@ def request_build(
     return version
 
 
+@transaction.atomic
+def create_profile_and_build(
+    actor: User, partnership: Partnership, area_codes: list[str], title: str, period: object
+) -> ProfileVersion:
+    """A new profile with its first version queued, or neither (nothing half-saved)."""
+    profile = create_profile(actor, partnership, area_codes, title)
+    return request_build(actor, profile, period)
+
+
 def run_build(
     version_id: int, progress: Callable[[int, str], None] | None = None
 ) -> ProfileVersion:

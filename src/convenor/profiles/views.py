@@ -13,118 +13,83 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from convenor.core import access
-from convenor.core.access import Action, get_visible_or_404, visible
-from convenor.core.models import Partnership
+from convenor.core.access import Action, visible
+from convenor.core.form_view import form_view
 from convenor.core.reauth import recent_authentication_required
 from convenor.core.views import staff_page
 
-from . import services
+from . import selectors, services
 from .compare import compare_versions
 from .config import current_config
 from .forms import BuildForm, CompareForm, OpportunityActionForm, ProfileForm
-from .models import Profile, ProfileVersion, PublicSummary
+from .models import Profile, ProfileVersion
 from .rendering import pdf_available, render_summary_pdf, render_version_pdf, section_context
 
-
-def _builder_partnerships(user):
-    """Partnerships in which the user may create a profile."""
-    s = access.standing(user)
-    orgs = s.organisations_with_role("analyst") | s.organisations_with_role(
-        "partnership_administrator"
-    )
-    partnerships = visible(user, Partnership.objects.all())
-    if s.superuser:
-        return partnerships
-    return partnerships.filter(organisations__in=orgs).distinct()
-
-
-def _form_error(form, problem: ValidationError) -> None:
-    if hasattr(problem, "error_dict"):
-        for field, errors in problem.error_dict.items():
-            target = field if field in form.fields else None
-            for error in errors:
-                form.add_error(target, error)
-    else:
-        form.add_error(None, problem)
+BUILD_REFUSED = "Only analysts and partnership administrators of the owning organisation build it"
 
 
 @staff_page
 def profile_list(request: HttpRequest) -> HttpResponse:
-    profiles = (
-        visible(request.user, Profile.objects.select_related("partnership", "owner_organisation"))
-        .prefetch_related("areas")
-        .order_by("title")
-    )
     return render(
         request,
         "profiles/profile_list.html",
         {
-            "profiles": profiles,
+            "profiles": selectors.profile_list(request.user),
             "can_create": access.can(request.user, Action.CREATE, model=Profile),
         },
     )
 
 
 @staff_page
-@require_http_methods(["GET", "POST"])
 def profile_create(request: HttpRequest) -> HttpResponse:
     if not access.can(request.user, Action.CREATE, model=Profile):
         raise PermissionDenied("Only analysts and partnership administrators build profiles")
-    partnerships = _builder_partnerships(request.user)
-    form = ProfileForm(request.POST or None, partnerships=partnerships)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            profile = services.create_profile(
-                request.user, data["partnership"], data["areas"], data["title"]
-            )
-            version = services.request_build(request.user, profile, data["period"])
-        except ValidationError as problem:
-            _form_error(form, problem)
-        else:
-            messages.success(request, f"Building {profile.title} for {version.period}")
-            return redirect(version)
-    return render(request, "profiles/profile_form.html", {"form": form})
+    return form_view(
+        request,
+        ProfileForm,
+        form_kwargs={"partnerships": selectors.builder_partnerships(request.user)},
+        save=lambda form: services.create_profile_and_build(
+            request.user,
+            form.cleaned_data["partnership"],
+            form.cleaned_data["areas"],
+            form.cleaned_data["title"],
+            form.cleaned_data["period"],
+        ),
+        template="profiles/profile_form.html",
+        success_message=lambda v: f"Building {v.profile.title} for {v.period}",
+    )
 
 
 @staff_page
-@require_http_methods(["GET", "POST"])
 def profile_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    profile = get_visible_or_404(
-        request.user, Profile.objects.select_related("partnership", "owner_organisation"), pk=pk
-    )
+    """The profile with its versions; posting the build form queues a new version."""
+    profile = selectors.profile_or_404(request.user, pk)
     can_build = access.can(request.user, Action.CHANGE, profile)
-    form = BuildForm(request.POST or None)
-    if request.method == "POST":
-        if not can_build:
-            raise PermissionDenied(
-                "Only analysts and partnership administrators of the owning organisation build it"
-            )
-        if form.is_valid():
-            try:
-                version = services.request_build(request.user, profile, form.cleaned_data["period"])
-            except ValidationError as problem:
-                _form_error(form, problem)
-            else:
-                messages.success(request, f"Building version {version.number}")
-                return redirect(version)
+    if request.method == "POST" and not can_build:
+        raise PermissionDenied(BUILD_REFUSED)
     services.fail_lost_builds(profile)
-    versions = list(visible(request.user, profile.versions.all()).order_by("-number"))
+    versions = selectors.versions_of(request.user, profile)
     built = [v for v in versions if v.status == ProfileVersion.Status.BUILT]
-    compare_form = CompareForm(versions=built) if len(built) >= 2 else None
-    if compare_form is not None:
-        compare_form.initial = {"before": built[1].number, "after": built[0].number}
-    return render(
+    compare_form = None
+    if len(built) >= 2:
+        compare_form = CompareForm(
+            versions=built, initial={"before": built[1].number, "after": built[0].number}
+        )
+    return form_view(
         request,
-        "profiles/profile_detail.html",
-        {
+        BuildForm,
+        save=lambda form: services.request_build(
+            request.user, profile, form.cleaned_data["period"]
+        ),
+        template="profiles/profile_detail.html",
+        context={
             "profile": profile,
             "versions": versions,
             "areas": profile.areas.all(),
             "can_build": can_build,
-            "form": form,
             "compare_form": compare_form,
         },
+        success_message=lambda version: f"Building version {version.number}",
     )
 
 
@@ -158,14 +123,7 @@ def _links_for_viewer(user, version: ProfileVersion, sections: list[dict]) -> No
 
 
 def _version(request: HttpRequest, pk: int, number: int) -> ProfileVersion:
-    return get_visible_or_404(
-        request.user,
-        ProfileVersion.objects.select_related(
-            "profile__partnership", "profile__owner_organisation", "requested_by"
-        ),
-        profile_id=pk,
-        number=number,
-    )
+    return selectors.version_or_404(request.user, pk, number)
 
 
 @staff_page
@@ -174,7 +132,7 @@ def version_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     context = {"version": version, "profile": version.profile}
     if version.status == ProfileVersion.Status.BUILT:
         services.read_version(request.user, version)
-        summary = PublicSummary.objects.filter(version=version).first()
+        summary = selectors.summary_of(version)
         context.update(section_context(version.figures, version=version))
         _links_for_viewer(request.user, version, context["sections"])
         boards = services.boards_for(request.user, version.profile)
@@ -225,12 +183,8 @@ def version_pdf(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 
 @staff_page
 def compare(request: HttpRequest, pk: int) -> HttpResponse:
-    profile = get_visible_or_404(request.user, Profile.objects.all(), pk=pk)
-    built = list(
-        visible(request.user, profile.versions.filter(status=ProfileVersion.Status.BUILT)).order_by(
-            "-number"
-        )
-    )
+    profile = selectors.profile_or_404(request.user, pk)
+    built = selectors.versions_of(request.user, profile, built_only=True)
     form = CompareForm(request.GET or None, versions=built)
     comparison = None
     if form.is_bound and form.is_valid():
@@ -266,9 +220,7 @@ def summary_prepare(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 @require_POST
 @recent_authentication_required("publish a public summary")
 def summary_publish(request: HttpRequest, summary_pk: int) -> HttpResponse:
-    summary = get_visible_or_404(
-        request.user, PublicSummary.objects.select_related("version__profile"), pk=summary_pk
-    )
+    summary = selectors.summary_or_404(request.user, summary_pk)
     if request.POST.get("action") == "withdraw":
         services.withdraw_public_summary(request.user, summary)
         messages.success(request, "Public summary withdrawn: the public no longer sees it")
@@ -282,11 +234,7 @@ def summary_publish(request: HttpRequest, summary_pk: int) -> HttpResponse:
 def public_summary(request: HttpRequest, summary_pk: int) -> HttpResponse:
     """A public summary: anyone may read a published one; an unpublished one only those who
     see the profile (everyone else is told it does not exist)."""
-    summary = get_visible_or_404(
-        request.user,
-        PublicSummary.objects.select_related("version__profile__partnership"),
-        pk=summary_pk,
-    )
+    summary = selectors.summary_or_404(request.user, summary_pk)
     context = {
         "summary": summary,
         "version": summary.version,
@@ -300,20 +248,13 @@ def public_summary(request: HttpRequest, summary_pk: int) -> HttpResponse:
 
 @never_cache
 def public_summary_list(request: HttpRequest) -> HttpResponse:
-    summaries = visible(
-        request.user,
-        PublicSummary.objects.filter(published_at__isnull=False).select_related("version__profile"),
-    ).order_by("-published_at")
+    summaries = selectors.published_summaries(request.user)
     return render(request, "profiles/public_summary_list.html", {"summaries": summaries})
 
 
 @never_cache
 def public_summary_pdf(request: HttpRequest, summary_pk: int) -> HttpResponse:
-    summary = get_visible_or_404(
-        request.user,
-        PublicSummary.objects.select_related("version__profile__partnership"),
-        pk=summary_pk,
-    )
+    summary = selectors.summary_or_404(request.user, summary_pk)
     pdf = render_summary_pdf(summary, request.build_absolute_uri("/"))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
@@ -331,40 +272,26 @@ def opportunity_action(request: HttpRequest, pk: int, number: int, item: int) ->
     boards = services.boards_for(request.user, version.profile)
     if opportunity is None or boards is None:
         raise Http404("No such opportunity")
-    from convenor.core.access import current_memberships
-    from convenor.core.models import Membership, User
-
-    organisations = version.profile.partnership.organisations.all()
-    holders = Membership.objects.filter(current_memberships(), organisation__in=organisations)
-    people = visible(
-        request.user, User.objects.filter(is_active=True, pk__in=holders.values("user_id"))
-    ).order_by("last_name", "first_name")
+    organisations, people = selectors.action_owners(request.user, version)
     best = organisations.filter(name=opportunity.get("partner")).first()
-    form = OpportunityActionForm(
-        request.POST or None,
-        boards=boards,
-        organisations=organisations,
-        people=people,
-        initial={"owner_organisation": best.pk if best else None},
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            action = services.action_from_opportunity(
-                request.user, version, item, **form.cleaned_data
-            )
-        except ValidationError as problem:
-            _form_error(form, problem)
-        else:
-            messages.success(request, f"Board action “{action.title}” made")
-            return redirect(action)
-    return render(
+    return form_view(
         request,
-        "profiles/opportunity_action.html",
-        {
-            "form": form,
+        OpportunityActionForm,
+        form_kwargs={
+            "boards": boards,
+            "organisations": organisations,
+            "people": people,
+            "initial": {"owner_organisation": best.pk if best else None},
+        },
+        save=lambda form: services.action_from_opportunity(
+            request.user, version, item, **form.cleaned_data
+        ),
+        template="profiles/opportunity_action.html",
+        context={
             "version": version,
             "profile": version.profile,
             "opportunity": opportunity,
             "boards_available": boards.exists(),
         },
+        success_message=lambda action: f"Board action “{action.title}” made",
     )

@@ -1,0 +1,174 @@
+"""Reads of the core, always within ``access.visible``: organisations, people, partnerships and
+their agreements, areas and the audit record. Pages and the API ask here, so what a user may see
+and how it is fetched (in a fixed number of queries) is written once. Reads that must be audited
+(the audit record itself) are recorded by the caller through ``audit.record``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+
+from . import access
+from .access import Action, get_visible_or_404, visible
+from .models import (
+    Area,
+    AuditEntry,
+    InformationSharingAgreement,
+    Membership,
+    Organisation,
+    Partnership,
+    PartnershipInvitation,
+    Role,
+    User,
+)
+
+# --- Home and your account -------------------------------------------------------------------
+
+
+def home_overview(user: User) -> dict[str, QuerySet]:
+    """The user's current memberships, the partnerships their organisations are in, and those
+    partnerships' agreements."""
+    memberships = (
+        visible(user, Membership.objects.filter(user=user))
+        .filter(access.current_memberships())
+        .select_related("organisation")
+    )
+    partnerships = (
+        visible(user, Partnership.objects.all())
+        .filter(organisations__memberships__user=user)
+        .distinct()
+    )
+    agreements = visible(
+        user, InformationSharingAgreement.objects.filter(partnership__in=partnerships)
+    )
+    return {"memberships": memberships, "partnerships": partnerships, "agreements": agreements}
+
+
+def invitations_awaiting(user: User) -> QuerySet[PartnershipInvitation]:
+    """Invitations to join a partnership that organisations the user administers have not
+    answered yet."""
+    administered = access.standing(user).organisations_with_role(Role.PARTNERSHIP_ADMINISTRATOR)
+    return PartnershipInvitation.objects.filter(
+        organisation__in=administered, accepted__isnull=True
+    ).select_related("partnership", "organisation", "invited_by")
+
+
+# --- Organisations and people ----------------------------------------------------------------
+
+
+def organisation_list(user: User, kind: str = "") -> QuerySet[Organisation]:
+    """Organisations the user may see; of one kind when ``kind`` is one (else all)."""
+    organisations = visible(user, Organisation.objects.select_related("parent"))
+    if kind in Organisation.Kind.values:
+        organisations = organisations.filter(kind=kind)
+    return organisations
+
+
+def organisation_or_404(user: User, slug: str) -> Organisation:
+    return get_visible_or_404(user, Organisation.objects.all(), slug=slug)
+
+
+def current_memberships_of(user: User, holder: Organisation | User) -> QuerySet[Membership]:
+    """The current memberships of an organisation or a person that the user may see."""
+    related = "user" if isinstance(holder, Organisation) else "organisation"
+    return visible(user, holder.memberships.filter(access.current_memberships())).select_related(
+        related
+    )
+
+
+def person_list(user: User, query: str = "") -> QuerySet[User]:
+    """Active people the user may see, matching ``query`` by name or username."""
+    people = visible(user, User.objects.filter(is_active=True))
+    if query:
+        people = people.filter(
+            Q(first_name__icontains=query)
+            | Q(last_name__icontains=query)
+            | Q(username__icontains=query)
+        )
+    return people
+
+
+def person_or_404(user: User, username: str) -> User:
+    return get_visible_or_404(user, User.objects.all(), username=username)
+
+
+# --- Partnerships and agreements -------------------------------------------------------------
+
+
+def partnership_list(user: User) -> QuerySet[Partnership]:
+    return visible(user, Partnership.objects.select_related("lead_organisation"))
+
+
+def partnership_or_404(user: User, slug: str) -> Partnership:
+    return get_visible_or_404(user, Partnership.objects.all(), slug=slug)
+
+
+def invitation_or_404(user: User, pk: int) -> PartnershipInvitation:
+    return get_visible_or_404(
+        user, PartnershipInvitation.objects.select_related("partnership"), pk=pk
+    )
+
+
+def agreement_or_404(user: User, slug: str, pk: int) -> InformationSharingAgreement:
+    return get_visible_or_404(
+        user, InformationSharingAgreement.objects.all(), partnership__slug=slug, pk=pk
+    )
+
+
+# --- Areas -----------------------------------------------------------------------------------
+
+
+def area_list(user: User, kind: str = "", query: str = "") -> QuerySet[Area]:
+    """Current areas the user may see, of one kind and matching a name or exact code."""
+    areas = visible(user, Area.objects.current().select_related("parent"))
+    if kind in Area.Kind.values:
+        areas = areas.filter(kind=kind)
+    if query:
+        areas = areas.filter(Q(name__icontains=query) | Q(code__iexact=query))
+    return areas
+
+
+def area_or_404(user: User, code: str) -> Area:
+    return get_visible_or_404(user, Area.objects.select_related("parent"), code=code)
+
+
+# --- The audit record ------------------------------------------------------------------------
+
+AUDIT_REFUSED = "Only auditors and data protection officers read the audit record"
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    """The audit list's filters, cleaned and bounded."""
+
+    action: str = ""
+    username: str = ""
+    object_type: str = ""
+
+    @classmethod
+    def from_query(cls, query) -> AuditFilters:
+        return cls(
+            action=query.get("action", "").strip()[:64],
+            username=query.get("username", "").strip()[:150],
+            object_type=query.get("object_type", "").strip()[:100],
+        )
+
+    def as_dict(self) -> dict[str, str]:
+        return {"action": self.action, "username": self.username, "object_type": self.object_type}
+
+
+def audit_entries(user: User, filters: AuditFilters) -> QuerySet[AuditEntry]:
+    """The audit entries the user may read, filtered; refused (403) to everyone but auditors and
+    data protection officers. Reading them is recorded by the caller (list or export)."""
+    if not access.can(user, Action.VIEW, model=AuditEntry):
+        raise PermissionDenied(AUDIT_REFUSED)
+    entries = visible(user, AuditEntry.objects.select_related("actor_organisation"))
+    if filters.action:
+        entries = entries.filter(action=filters.action)
+    if filters.username:
+        entries = entries.filter(actor_username=filters.username)
+    if filters.object_type:
+        entries = entries.filter(object_type=filters.object_type)
+    return entries
