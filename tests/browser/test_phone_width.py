@@ -44,7 +44,15 @@ def _fits(page, label: str) -> None:
     if SCREENSHOTS:
         name = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-") or "home"
         page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"), full_page=True)
-    assert width <= PHONE["width"], f"{label} is {width}px wide at {PHONE['width']}px"
+    if width > PHONE["width"]:  # name the outermost elements that stick out, to say what to fix
+        culprits = page.evaluate(
+            """limit => [...document.querySelectorAll('body *')]
+            .filter(e => e.getBoundingClientRect().right > limit
+                && e.parentElement.getBoundingClientRect().right <= limit)
+            .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + e.outerHTML.slice(0, 120))""",
+            PHONE["width"],
+        )
+        pytest.fail(f"{label} is {width}px wide at {PHONE['width']}px: {culprits}")
 
 
 def test_main_pages_fit_a_phone_and_the_menu_opens_from_a_button(page, full_demo):
