@@ -7,7 +7,7 @@ from convenor.core.templatetags.layout import wrap_tables
 
 def test_a_table_is_wrapped_in_a_region_named_by_its_caption():
     html = wrap_tables('<p>x</p><table><caption>Members of "Ribble"</caption><tr></tr></table>')
-    assert html.startswith("<p>x</p><div class=\"convenor-table-scroll\" role=\"region\"")
+    assert html.startswith('<p>x</p><div class="convenor-table-scroll" role="region"')
     assert 'tabindex="0" aria-label="Members of &quot;Ribble&quot;">' in html
     assert html.endswith("</table></div>")
 
