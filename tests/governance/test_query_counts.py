@@ -100,50 +100,41 @@ def busy_board(world, gov):
     return board
 
 
-def _client(client, user):
-    return verified_login(client, user)
+PAGES = [
+    ("board list", lambda g: "/governance/boards/", "partnership_administrator", 16),
+    ("board list, public", lambda g: "/governance/boards/", None, 1),
+    ("board", lambda g: "/governance/boards/own-board/", "partnership_administrator", 23),
+    ("board, public", lambda g: "/governance/boards/own-board/", None, 3),
+    (
+        "meeting",
+        lambda g: g.board.meetings.filter(agenda_items__number=3).first().get_absolute_url(),
+        "partnership_administrator",
+        26,
+    ),
+    (
+        "recommendation",
+        lambda g: g.board.recommendations.first().get_absolute_url(),
+        "partnership_administrator",
+        19,
+    ),
+    (
+        "action",
+        lambda g: g.board.actions.exclude(updates=None).first().get_absolute_url(),
+        "practitioner",
+        17,
+    ),
+    ("my actions", lambda g: "/governance/actions/", "practitioner", 15),
+    ("monitoring report", lambda g: "/governance/boards/own-board/report/", "board_member", 26),
+    ("landscape", lambda g: "/governance/landscape/", "partnership_administrator", 19),
+]
 
 
-def _pin(pin_queries, client, expected, url, status=200):
-    client.get(url)
-    return pin_queries(expected, client.get, url, status=status)
-
-
-@pytest.mark.parametrize(
-    ("name", "url", "who", "expected"),
-    [
-        ("board list", lambda g: "/governance/boards/", "partnership_administrator", 16),
-        ("board list, public", lambda g: "/governance/boards/", None, 1),
-        ("board", lambda g: "/governance/boards/own-board/", "partnership_administrator", 23),
-        ("board, public", lambda g: "/governance/boards/own-board/", None, 3),
-        (
-            "meeting",
-            lambda g: g.board.meetings.filter(agenda_items__number=3).first().get_absolute_url(),
-            "partnership_administrator",
-            26,
-        ),
-        (
-            "recommendation",
-            lambda g: g.board.recommendations.first().get_absolute_url(),
-            "partnership_administrator",
-            19,
-        ),
-        (
-            "action",
-            lambda g: g.board.actions.exclude(updates=None).first().get_absolute_url(),
-            "practitioner",
-            17,
-        ),
-        ("my actions", lambda g: "/governance/actions/", "practitioner", 15),
-        ("monitoring report", lambda g: "/governance/boards/own-board/report/", "board_member", 26),
-        ("landscape", lambda g: "/governance/landscape/", "partnership_administrator", 19),
-    ],
-    ids=lambda v: v if isinstance(v, str) else None,
-)
+@pytest.mark.parametrize(("name", "url", "who", "expected"), PAGES, ids=[p[0] for p in PAGES])
 def test_page_query_count(client, pin_queries, world, gov, busy_board, name, url, who, expected):
     if who is not None:
-        _client(client, world.people[who])
-    _pin(pin_queries, client, expected, url(gov))
+        verified_login(client, world.people[who])
+    client.get(url(gov))
+    pin_queries(expected, client.get, url(gov))
 
 
 @pytest.mark.parametrize(

@@ -192,6 +192,20 @@ class Meeting(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("governance:meeting", args=[self.pk])
 
+    def start_agenda_from_standing_items(self) -> list[AgendaItem]:
+        """A new meeting's agenda: the board's standing items, in order, numbered 1, 2, 3..."""
+        return AgendaItem.objects.bulk_create(
+            AgendaItem(
+                meeting=self,
+                number=number,
+                title=standing.title,
+                description=standing.description,
+                part=standing.part,
+                standing_item=standing,
+            )
+            for number, standing in enumerate(self.board.standing_items.all(), start=1)
+        )
+
     @property
     def is_published(self) -> bool:
         return self.published_at is not None
@@ -374,6 +388,17 @@ class Response(models.Model):
 
 
 class Action(models.Model):
+    # What re-planning an action may change (besides its areas), in the order the API lists them.
+    PLAN_FIELDS = (
+        "title",
+        "description",
+        "owner",
+        "owner_organisation",
+        "due_on",
+        "ps",
+        "threat_areas",
+    )
+
     class Status(models.TextChoices):
         NOT_STARTED = "not_started", "Not started"
         IN_PROGRESS = "in_progress", "In progress"

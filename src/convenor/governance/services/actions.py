@@ -99,16 +99,7 @@ def change_action(
     ps, threat_areas, areas): the board's managers only; the change is audited with the old and
     new owner and due date, so a moved deadline is never silent."""
     require_change(actor, action.board)
-    allowed = {
-        "title",
-        "description",
-        "owner",
-        "owner_organisation",
-        "due_on",
-        "ps",
-        "threat_areas",
-    }
-    unknown = sorted(set(fields) - allowed)
+    unknown = sorted(set(fields) - set(Action.PLAN_FIELDS))
     if unknown:
         raise ValidationError({unknown[0]: "This cannot be changed here"})
     before = {"owner": action.owner.username, "due_on": action.due_on}

@@ -42,15 +42,7 @@ def schedule_meeting(
     """A new meeting whose agenda starts with the board's standing items, in order."""
     require_change(actor, board)
     meeting = save(Meeting(board=board, starts_at=starts_at, title=title, location=location))
-    for number, standing in enumerate(board.standing_items.all(), start=1):
-        AgendaItem.objects.create(
-            meeting=meeting,
-            number=number,
-            title=standing.title,
-            description=standing.description,
-            part=standing.part,
-            standing_item=standing,
-        )
+    meeting.start_agenda_from_standing_items()
     audit.record(
         "meeting_scheduled",
         actor=actor,
