@@ -11,6 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from convenor.core.models import AuditEntry
 from convenor.governance.models import (
     Action,
     Attendance,
@@ -124,7 +125,7 @@ def test_board_form_names_the_wrong_fields_and_saves_nothing(admin_client, world
             "priorities": ["world-peace"],
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400  # form_view: an invalid form answers 400
     body = response.content.decode()
     assert "There is a problem" in body
     assert "Enter the name" in body
@@ -347,3 +348,48 @@ def test_another_organisation_cannot_reorder_or_find_the_agenda(client, world, g
     )
     assert response.status_code == 404
     assert meeting.agenda_items.get(number=1).title == f"Draft item of {gov.board.slug}"
+
+
+FORM_PAGES = [
+    ("set up a board", lambda g: "/governance/boards/new/", ["Enter the name"]),
+    ("change the board", lambda g: "/governance/boards/own-board/change/", ["Enter the terms"]),
+    ("add a member", lambda g: "/governance/boards/own-board/members/new/", ["Choose the"]),
+    ("standing item", lambda g: "/governance/boards/own-board/standing-items/new/", ["Enter"]),
+    ("schedule a meeting", lambda g: "/governance/boards/own-board/meetings/new/", ["Enter"]),
+    (
+        "agenda item",
+        lambda g: f"/governance/meetings/{g.draft['own-board'].pk}/items/new/",
+        ["Enter"],
+    ),
+    (
+        "paper",
+        lambda g: f"/governance/meetings/{g.draft['own-board'].pk}/items/1/papers/new/",
+        ["Enter the title"],
+    ),
+    (
+        "decision",
+        lambda g: f"/governance/meetings/{g.meeting['own-board'].pk}/items/1/decisions/new/",
+        ["Enter the decision"],
+    ),
+    ("recommendation", lambda g: "/governance/boards/own-board/recommendations/new/", ["Enter"]),
+    ("action", lambda g: "/governance/boards/own-board/actions/new/", ["Enter the action"]),
+    ("change an action", lambda g: f"/governance/actions/{g.action.pk}/change/", ["Enter"]),
+    ("update an action", lambda g: f"/governance/actions/{g.action.pk}/update/", ["Choose"]),
+]
+
+
+@pytest.mark.parametrize(("name", "url", "said"), FORM_PAGES, ids=[f[0] for f in FORM_PAGES])
+def test_an_empty_post_is_told_what_is_missing_and_saves_nothing(
+    admin_client, gov, name, url, said
+):
+    """An empty post is a post (form_view binds it): it answers 400 with the error summary and
+    the field's message, and changes nothing (``request.POST or None`` showed a blank form)."""
+    entries = AuditEntry.objects.count()
+    response = admin_client.post(url(gov), {})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "There is a problem" in body
+    assert "<title>Error: " in body
+    for text in said:
+        assert text in body
+    assert AuditEntry.objects.count() == entries

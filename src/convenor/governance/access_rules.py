@@ -16,7 +16,6 @@
 from __future__ import annotations
 
 from django.db.models import Model, Q, QuerySet
-from django.utils import timezone
 
 from convenor.core.access import Action as Do
 from convenor.core.access import Rule, Standing, rule_for
@@ -36,14 +35,8 @@ from .models import (
     Recommendation,
     Response,
     StandingItem,
+    current_seat,
 )
-
-
-def _current_seat(prefix: str = "") -> Q:
-    today = timezone.localdate()
-    return Q(**{f"{prefix}started_on__lte": today}) & (
-        Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gte": today})
-    )
 
 
 def managed_boards(s: Standing) -> frozenset[int]:
@@ -68,7 +61,7 @@ def entitled_boards(s: Standing) -> frozenset[int]:
         return frozenset()
     cached = getattr(s, "_governance_entitled", None)
     if cached is None:
-        seats = BoardMember.objects.filter(_current_seat(), person_id=s.user_id).values_list(
+        seats = BoardMember.objects.filter(current_seat(), person_id=s.user_id).values_list(
             "board_id", flat=True
         )
         cached = managed_boards(s) | frozenset(seats)

@@ -4,7 +4,6 @@ the access policy; changes go through the services."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -17,7 +16,7 @@ from convenor.core.api import PolicyViewSetMixin
 from convenor.core.api_policy import SlugRelatedField
 from convenor.core.models import Area, Organisation, User
 
-from . import reference, services
+from . import reference, selectors, services
 from .models import Action, ActionUpdate, AgendaItem, Board, Meeting, Recommendation, Response
 
 
@@ -56,7 +55,7 @@ class AgendaItemSerializer(serializers.ModelSerializer):
         request = self.context["request"]
         return [
             {"title": p.title, "url": request.build_absolute_uri(p.get_absolute_url())}
-            for p in access.visible(request.user, item.papers.all())
+            for p in item.visible_papers
         ]
 
 
@@ -79,7 +78,7 @@ class MeetingSerializer(serializers.ModelSerializer):
 
     def get_agenda(self, meeting: Meeting) -> list[dict]:
         request = self.context["request"]
-        items = list(access.visible(request.user, meeting.agenda_items.all()))
+        items = meeting.visible_agenda
         confidential = [i.number for i in items if i.is_confidential]
         if confidential:  # Part B is sensitive: who read it is recorded
             audit.record(
@@ -143,13 +142,7 @@ class ActionSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "board",
-            "title",
-            "description",
-            "owner",
-            "owner_organisation",
-            "due_on",
-            "ps",
-            "threat_areas",
+            *Action.PLAN_FIELDS,
             "areas",
             "status",
             "completed_on",
@@ -193,7 +186,9 @@ class ActionUpdateSerializer(serializers.ModelSerializer):
 class BoardViewSet(PolicyViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """Boards the caller knows: those of their partnerships and those they sit on."""
 
-    base_queryset = Board.objects.select_related("partnership", "organisation", "chair")
+    base_queryset = Board.objects.select_related(
+        "partnership", "organisation", "chair"
+    ).prefetch_related("areas")
     serializer_class = BoardSerializer
     lookup_field = "slug"
 
@@ -204,9 +199,14 @@ class MeetingViewSet(PolicyViewSetMixin, viewsets.ReadOnlyModelViewSet):
     base_queryset = Meeting.objects.select_related("board")
     serializer_class = MeetingSerializer
 
+    def get_queryset(self):
+        return selectors.with_visible_agenda(self.request.user, super().get_queryset())
+
 
 class RecommendationViewSet(PolicyViewSetMixin, viewsets.ReadOnlyModelViewSet):
-    base_queryset = Recommendation.objects.select_related("board", "addressee")
+    base_queryset = Recommendation.objects.select_related("board", "addressee").prefetch_related(
+        "responses"
+    )
     serializer_class = RecommendationSerializer
 
 
@@ -238,8 +238,7 @@ class ActionViewSet(PolicyViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOn
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         board = data.pop("board")
-        if not access.can(self.request.user, access.Action.CHANGE, board):
-            raise DjangoPermissionDenied(services.MANAGERS_ONLY)
+        services.require_change(self.request.user, board)
         serializer.instance = services.create_action(
             self.request.user, board, areas=data.pop("areas", []), **data
         )
@@ -249,8 +248,7 @@ class ActionViewSet(PolicyViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOn
     def record_update(self, request, pk=None):
         """Record progress on an action (its owner or the board's managers)."""
         target = self.get_object()
-        if not access.can(request.user, access.Action.CHANGE, target):
-            raise DjangoPermissionDenied("Only the action's owner and the board's managers")
+        services.require_update(request.user, target)
         serializer = ActionUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         update = services.update_action(

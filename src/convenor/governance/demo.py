@@ -247,15 +247,7 @@ def _meeting(board, starts_at, title, location, published=True) -> Meeting:
         location=location,
         published_at=starts_at + datetime.timedelta(days=7) if published else None,
     )
-    for number, standing in enumerate(board.standing_items.all(), start=1):
-        AgendaItem.objects.create(
-            meeting=meeting,
-            number=number,
-            title=standing.title,
-            description=standing.description,
-            part=standing.part,
-            standing_item=standing,
-        )
+    meeting.start_agenda_from_standing_items()
     return meeting
 
 

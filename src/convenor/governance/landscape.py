@@ -11,7 +11,7 @@ from convenor.core import access
 from convenor.core.models import Area, Partnership, User
 
 from . import reference
-from .models import Board, BoardMember
+from .models import Board, BoardMember, current_seat
 
 # Two boards are suggested for merging when they cover the same ground, serve overlapping
 # priorities and share at least this share of the smaller board's organisations.
@@ -87,9 +87,7 @@ def build_landscape(
     members = list(
         access.visible(
             user,
-            BoardMember.objects.filter(board__in=boards).filter(
-                pk__in=[m.pk for b in boards for m in b.current_members()]
-            ),
+            BoardMember.objects.filter(current_seat(), board__in=boards),
         ).select_related("person", "organisation", "board")
     )
     seats: dict[int, list[BoardMember]] = {}

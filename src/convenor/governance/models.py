@@ -21,6 +21,14 @@ from convenor.core.models import Area, Organisation, Partnership, User
 from . import reference
 
 
+def current_seat(prefix: str = "") -> Q:
+    """Seats held today (``prefix`` reaches a seat through a relation, e.g. ``"members__"``)."""
+    today = timezone.localdate()
+    return Q(**{f"{prefix}started_on__lte": today}) & (
+        Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gte": today})
+    )
+
+
 class Board(models.Model):
     class Kind(models.TextChoices):
         LPCB = "lpcb", "Local Policing and Crime Board"
@@ -94,10 +102,7 @@ class Board(models.Model):
             raise ValidationError(errors)
 
     def current_members(self) -> models.QuerySet[BoardMember]:
-        today = timezone.localdate()
-        return self.members.filter(
-            Q(started_on__lte=today) & (Q(ended_on__isnull=True) | Q(ended_on__gte=today))
-        )
+        return self.members.filter(current_seat())
 
     def priority_labels(self) -> list[str]:
         return reference.labels(reference.national_priorities(), self.priorities)
@@ -186,6 +191,20 @@ class Meeting(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("governance:meeting", args=[self.pk])
+
+    def start_agenda_from_standing_items(self) -> list[AgendaItem]:
+        """A new meeting's agenda: the board's standing items, in order, numbered 1, 2, 3..."""
+        return AgendaItem.objects.bulk_create(
+            AgendaItem(
+                meeting=self,
+                number=number,
+                title=standing.title,
+                description=standing.description,
+                part=standing.part,
+                standing_item=standing,
+            )
+            for number, standing in enumerate(self.board.standing_items.all(), start=1)
+        )
 
     @property
     def is_published(self) -> bool:
@@ -327,6 +346,8 @@ class Recommendation(models.Model):
         return reference.labels(reference.ps(), self.ps)
 
     def latest_response(self) -> Response | None:
+        if "responses" in getattr(self, "_prefetched_objects_cache", {}):  # a list's rows
+            return max(self.responses.all(), key=lambda r: (r.responded_on, r.pk), default=None)
         return self.responses.order_by("-responded_on", "-pk").first()
 
 
@@ -367,6 +388,17 @@ class Response(models.Model):
 
 
 class Action(models.Model):
+    # What re-planning an action may change (besides its areas), in the order the API lists them.
+    PLAN_FIELDS = (
+        "title",
+        "description",
+        "owner",
+        "owner_organisation",
+        "due_on",
+        "ps",
+        "threat_areas",
+    )
+
     class Status(models.TextChoices):
         NOT_STARTED = "not_started", "Not started"
         IN_PROGRESS = "in_progress", "In progress"

@@ -127,10 +127,12 @@ def build_report(
         .select_related("owner", "owner_organisation", "recommendation", "evidence_paper")
         .order_by("due_on", "pk")
     )
-    recommendations = access.visible(
-        user, board.recommendations.filter(made_on__lte=end)
-    ).prefetch_related(
-        Prefetch("responses", queryset=Response.objects.filter(responded_on__lte=end))
+    recommendations = (
+        access.visible(user, board.recommendations.filter(made_on__lte=end))
+        .select_related("addressee")
+        .prefetch_related(
+            Prefetch("responses", queryset=Response.objects.filter(responded_on__lte=end))
+        )
     )
     by_recommendation: dict[int, list[Action]] = defaultdict(list)
     for action in actions:
@@ -165,3 +167,14 @@ def report_pdf(user: User, report: MonitoringReport) -> bytes:
         detail={"start": report.start, "end": report.end, "actions": len(report.actions)},
     )
     return pdf
+
+
+def view_report(user: User, report: MonitoringReport) -> MonitoringReport:
+    """The report as read on its page; the read is audited (it names owners and open actions)."""
+    audit.record(
+        "monitoring_report_viewed",
+        actor=user,
+        obj=report.board,
+        detail={"start": report.start, "end": report.end},
+    )
+    return report
