@@ -129,7 +129,7 @@ def test_bad_dataset_form_names_the_fields(client, threat):
     verified_login(client, threat.own_analyst)
     response = client.post("/threat/datasets/new/", {"title": ""})
     page = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Enter a title for the dataset" in page
     assert "Choose the agreement the data is shared under" in page
     assert Dataset.objects.count() == 3
@@ -159,7 +159,7 @@ def test_upload_refuses_unreadable_files_with_a_message(client, threat):
         f"/threat/datasets/{threat.own_dataset.pk}/import/",
         {"file": SimpleUploadedFile("x.csv", b"a,b\n\x00\x00"), "confirm": "on"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "NUL characters" in response.content.decode()
     assert DatasetImport.objects.count() == 0
     response = client.post(

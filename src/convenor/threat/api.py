@@ -4,7 +4,6 @@ as the pages; reads of records and the network are audited."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -16,7 +15,7 @@ from convenor.core import access, audit
 from convenor.core.api import PolicyViewSetMixin
 from convenor.core.models import Partnership
 
-from . import graph, services
+from . import graph, selectors, services
 from .forms import NetworkForm
 from .models import Dataset, DatasetImport, Entity, LinkDecision, MatchPair, Record
 
@@ -129,7 +128,7 @@ class EntityDetailSerializer(EntitySerializer):
 
     def get_flags(self, entity: Entity) -> list[dict]:
         user = self.context["request"].user
-        return FlagSerializer(services.flags_for(user, entity), many=True).data
+        return FlagSerializer(selectors.flags_for(user, entity), many=True).data
 
 
 class MatchPairSerializer(serializers.ModelSerializer):
@@ -226,7 +225,7 @@ class MatchPairViewSet(_ReadOnly):
     serializer_class = MatchPairSerializer
 
     def get_queryset(self):
-        return super().get_queryset().filter(run__in=services.latest_runs())
+        return super().get_queryset().filter(run__in=selectors.latest_runs())
 
 
 class LinkDecisionViewSet(
@@ -251,8 +250,7 @@ class LinkDecisionViewSet(
             raise ValidationError(
                 {name: "No record with this id that you can see" for name in missing}
             )
-        if not access.can(self.request.user, access.Action.CREATE, model=LinkDecision):
-            raise DjangoPermissionDenied("Only analysts decide on links")
+        services.require_decide(self.request.user)
         serializer.instance = services.decide_pair(
             self.request.user,
             records[data["record_a_id"]],
