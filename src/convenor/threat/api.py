@@ -116,8 +116,7 @@ class EntitySerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "partnership", "records", "updated_at"]
 
     def get_records(self, entity: Entity) -> list[int]:
-        user = self.context["request"].user
-        return list(access.visible(user, entity.records.all()).values_list("pk", flat=True))
+        return [record.pk for record in entity.visible_records]
 
 
 class EntityDetailSerializer(EntitySerializer):
@@ -208,6 +207,9 @@ class EntityViewSet(_ReadOnly):
     """Entities seen through the records you may read, with flag-and-contact for the rest."""
 
     base_queryset = Entity.objects.select_related("partnership")
+
+    def get_queryset(self):
+        return selectors.with_visible_records(self.request.user, super().get_queryset())
 
     def get_serializer_class(self):
         return EntityDetailSerializer if self.action == "retrieve" else EntitySerializer

@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from convenor.core import access
@@ -76,6 +76,18 @@ def entity_or_404(user: User, pk: int) -> Entity:
 def visible_entity(user: User, pk: int) -> Entity | None:
     """The entity numbered ``pk`` if the user may see it."""
     return visible(user, Entity.objects.filter(pk=pk)).first()
+
+
+def with_visible_records(user: User, entities: QuerySet[Entity]) -> QuerySet[Entity]:
+    """Entities each with ``visible_records``: those of its records the user may read, by
+    row (one query for the whole page)."""
+    return entities.prefetch_related(
+        Prefetch(
+            "records",
+            queryset=visible(user, Record.objects.only("pk", "entity_id")),
+            to_attr="visible_records",
+        )
+    )
 
 
 def entity_record_or_404(user: User, entity: Entity, pk: int) -> Record:
