@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from convenor.core.models import AuditEntry
-from convenor.threat import services
+from convenor.threat import selectors, services
 from convenor.threat.models import (
     Dataset,
     DatasetImport,
@@ -248,7 +248,7 @@ def test_link_review_confirm_and_reject(client, imported):
     own_record.refresh_from_db()
     partner_record.refresh_from_db()
     assert own_record.entity_id != partner_record.entity_id
-    assert services.current_decisions(imported.core.shared) == (
+    assert selectors.current_decisions(imported.core.shared) == (
         set(),
         {frozenset((str(own_record.pk), str(partner_record.pk)))},
     )
@@ -279,7 +279,7 @@ def test_merge_and_split_entities(client, imported):
     assert response.status_code == 302
     partner_record.refresh_from_db()
     assert partner_record.entity_id != keep.pk
-    assert services.current_decisions(imported.core.shared)[1] == {
+    assert selectors.current_decisions(imported.core.shared)[1] == {
         frozenset((str(own_record.pk), str(partner_record.pk)))
     }
 

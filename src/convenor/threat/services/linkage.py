@@ -64,25 +64,13 @@ def linkage_frame(partnership: Partnership):
     """The partnership's records as the linkage library wants them (one row per record)."""
     import pandas as pd
 
-    columns = [
-        "pk",
-        "dataset_id",
-        "kind",
-        "first_name",
-        "surname",
-        "date_of_birth",
-        "postcode",
-        "phone",
-        "email",
-        "vehicle_registration",
-        "company_name",
-        "company_number",
-        "licence_number",
-        "address",
-    ]
+    from convenor.linkage.normalise import RECORD_COLUMNS
+
+    stored_as = {"record_id": "pk", "source": "dataset_id"}
+    columns = [stored_as.get(name, name) for name in RECORD_COLUMNS]
     rows = Record.objects.filter(dataset__partnership=partnership).values_list(*columns)
     frame = pd.DataFrame.from_records(list(rows), columns=columns)
-    frame = frame.rename(columns={"pk": "record_id", "dataset_id": "source"})
+    frame = frame.rename(columns={v: k for k, v in stored_as.items()})
     frame["record_id"] = frame["record_id"].astype(str)
     frame["source"] = frame["source"].astype(str)
     frame["date_of_birth"] = frame["date_of_birth"].map(
