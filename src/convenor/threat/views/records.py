@@ -63,38 +63,52 @@ def _merge(request: HttpRequest, entity: Entity, form: MergeForm) -> int:
     return other.pk
 
 
-@staff_page
-@require_POST
-def entity_merge(request: HttpRequest, pk: int) -> HttpResponse:
-    entity = selectors.entity_or_404(request.user, pk)
-    return form_view(
-        request,
-        MergeForm,
-        form_kwargs={"user": request.user},
-        save=lambda form: _merge(request, entity, form),
-        template="threat/entity_detail.html",
-        context=lambda form: _entity_context(request, entity, merge_form=form),
-        success_url=entity,
-        success_message=lambda other_pk: f"E{other_pk} merged into {entity}",
-    )
-
-
 def _split(request: HttpRequest, entity: Entity, form: SplitForm) -> Entity:
     record = selectors.entity_record_or_404(request.user, entity, form.cleaned_data["record"])
     return services.split_record(request.user, record, form.cleaned_data["reason"])
 
 
-@staff_page
-@require_POST
-def entity_split(request: HttpRequest, pk: int) -> HttpResponse:
+def _entity_form(request, pk: int, form_class, name: str, save, message, next_page=None, **kwargs):
+    """A form posted from the entity page, shown again there (as ``name``) when refused.
+    ``save``, ``message`` and ``next_page`` are functions of the entity (and the form, or what
+    ``save`` returned); by default the entity page comes next."""
     entity = selectors.entity_or_404(request.user, pk)
     return form_view(
         request,
-        SplitForm,
-        save=lambda form: _split(request, entity, form),
+        form_class,
+        form_kwargs=kwargs,
+        save=lambda form: save(request, entity, form),
         template="threat/entity_detail.html",
-        context=lambda form: _entity_context(request, entity, split_form=form),
+        context=lambda form: _entity_context(request, entity, **{name: form}),
+        success_url=lambda saved: next_page(entity, saved) if next_page else entity,
+        success_message=lambda saved: message(entity, saved),
+    )
+
+
+@staff_page
+@require_POST
+def entity_merge(request: HttpRequest, pk: int) -> HttpResponse:
+    return _entity_form(
+        request,
+        pk,
+        MergeForm,
+        "merge_form",
+        _merge,
+        message=lambda entity, other_pk: f"E{other_pk} merged into {entity}",
+        user=request.user,
+    )
+
+
+@staff_page
+@require_POST
+def entity_split(request: HttpRequest, pk: int) -> HttpResponse:
+    return _entity_form(
+        request,
+        pk,
+        SplitForm,
+        "split_form",
+        _split,
+        message=lambda entity, new_entity: f"The record is now {new_entity}",
         # The entity goes on if records remain in it; otherwise the new one is all there is.
-        success_url=lambda new_entity: entity if entity.records.exists() else new_entity,
-        success_message=lambda new_entity: f"The record is now {new_entity}",
+        next_page=lambda entity, new_entity: entity if entity.records.exists() else new_entity,
     )
