@@ -7,7 +7,7 @@ import pytest
 
 from convenor.core.demo import load_demo as load_core_demo
 from convenor.core.models import User
-from convenor.threat import services
+from convenor.threat import selectors
 from convenor.threat.demo import load_demo
 from convenor.threat.models import Dataset, DatasetImport, MatchPair, Record
 
@@ -32,7 +32,7 @@ def test_demo_imports_links_and_is_idempotent():
 
     lee = User.objects.get(username="lee.barnes")
     doyle = Record.objects.get(surname="Doyle", dataset__kind="police_nominals", kind="person")
-    flags = services.flags_for(lee, doyle.entity)
+    flags = selectors.flags_for(lee, doyle.entity)
     assert [(f.organisation.name, f.contact_name) for f in flags] == [
         ("Department for Work and Pensions", "Rachel Adeyemi")
     ]

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from convenor.core.models import AuditEntry
-from convenor.threat import services
+from convenor.threat import selectors, services
 from convenor.threat.models import (
     Dataset,
     DatasetImport,
@@ -129,7 +129,7 @@ def test_bad_dataset_form_names_the_fields(client, threat):
     verified_login(client, threat.own_analyst)
     response = client.post("/threat/datasets/new/", {"title": ""})
     page = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Enter a title for the dataset" in page
     assert "Choose the agreement the data is shared under" in page
     assert Dataset.objects.count() == 3
@@ -159,7 +159,7 @@ def test_upload_refuses_unreadable_files_with_a_message(client, threat):
         f"/threat/datasets/{threat.own_dataset.pk}/import/",
         {"file": SimpleUploadedFile("x.csv", b"a,b\n\x00\x00"), "confirm": "on"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "NUL characters" in response.content.decode()
     assert DatasetImport.objects.count() == 0
     response = client.post(
@@ -248,7 +248,7 @@ def test_link_review_confirm_and_reject(client, imported):
     own_record.refresh_from_db()
     partner_record.refresh_from_db()
     assert own_record.entity_id != partner_record.entity_id
-    assert services.current_decisions(imported.core.shared) == (
+    assert selectors.current_decisions(imported.core.shared) == (
         set(),
         {frozenset((str(own_record.pk), str(partner_record.pk)))},
     )
@@ -279,7 +279,7 @@ def test_merge_and_split_entities(client, imported):
     assert response.status_code == 302
     partner_record.refresh_from_db()
     assert partner_record.entity_id != keep.pk
-    assert services.current_decisions(imported.core.shared)[1] == {
+    assert selectors.current_decisions(imported.core.shared)[1] == {
         frozenset((str(own_record.pk), str(partner_record.pk)))
     }
 

@@ -49,7 +49,7 @@ def form_view(
     template: str,
     save: Callable[[Any], Saved],
     form_kwargs: Mapping[str, Any] | None = None,
-    context: Mapping[str, Any] | None = None,
+    context: Mapping[str, Any] | Callable[[Any], Mapping[str, Any]] | None = None,
     success_url: str | Callable[[Saved], Any] | None = None,
     success_message: str | Callable[[Saved], str] | None = None,
 ) -> HttpResponse:
@@ -62,8 +62,11 @@ def form_view(
     - ``success_url``: where to go after saving: a URL or anything ``redirect`` takes, or a
       function of the saved record; by default the saved record itself (its
       ``get_absolute_url``).
-    - ``success_message``: a message, or a function of the saved record, shown after the redirect.
-    - ``context``: more template context; ``form`` is always in it.
+    - ``success_message``: a message, or a function of the saved record, shown after the redirect
+      (none when the function returns an empty one).
+    - ``context``: more template context; ``form`` is always in it. A function of the form is
+      called only when the page is shown (not after saving): for context that costs queries or
+      audits a read, e.g. a detail page that carries the form.
     Other methods than GET and POST are answered 405."""
     if request.method not in ("GET", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
@@ -76,12 +79,14 @@ def form_view(
         else:
             if success_message is not None:
                 text = success_message(saved) if callable(success_message) else success_message
-                messages.success(request, text)
+                if text:
+                    messages.success(request, text)
             target = success_url(saved) if callable(success_url) else success_url
             return redirect(saved if target is None else target)
+    extra = context(form) if callable(context) else context
     return render(
         request,
         template,
-        {**(context or {}), "form": form},
+        {**(extra or {}), "form": form},
         status=400 if form.is_bound else 200,
     )

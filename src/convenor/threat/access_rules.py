@@ -6,7 +6,7 @@
   expired ISA shares nothing: only the holder's analysts still see the records.
 * An **entity** is seen through the records a user may see of it; a **link** or **decision**
   only when the user may see both records. Of a match in a holding they may not see, a user
-  learns only that it exists and whom to ask (``services.flags_for``).
+  learns only that it exists and whom to ask (``selectors.flags_for``).
 * **Imports** are the holding organisation's business: its members see them, its analysts run them.
 * **Linkage runs** are started and seen by analysts of the partnership's organisations.
 """

@@ -4,7 +4,6 @@ as the pages; reads of records and the network are audited."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -16,7 +15,7 @@ from convenor.core import access, audit
 from convenor.core.api import PolicyViewSetMixin
 from convenor.core.models import Partnership
 
-from . import graph, services
+from . import graph, selectors, services
 from .forms import NetworkForm
 from .models import Dataset, DatasetImport, Entity, LinkDecision, MatchPair, Record
 
@@ -117,8 +116,7 @@ class EntitySerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "partnership", "records", "updated_at"]
 
     def get_records(self, entity: Entity) -> list[int]:
-        user = self.context["request"].user
-        return list(access.visible(user, entity.records.all()).values_list("pk", flat=True))
+        return [record.pk for record in entity.visible_records]
 
 
 class EntityDetailSerializer(EntitySerializer):
@@ -129,7 +127,7 @@ class EntityDetailSerializer(EntitySerializer):
 
     def get_flags(self, entity: Entity) -> list[dict]:
         user = self.context["request"].user
-        return FlagSerializer(services.flags_for(user, entity), many=True).data
+        return FlagSerializer(selectors.flags_for(user, entity), many=True).data
 
 
 class MatchPairSerializer(serializers.ModelSerializer):
@@ -210,6 +208,9 @@ class EntityViewSet(_ReadOnly):
 
     base_queryset = Entity.objects.select_related("partnership")
 
+    def get_queryset(self):
+        return selectors.with_visible_records(self.request.user, super().get_queryset())
+
     def get_serializer_class(self):
         return EntityDetailSerializer if self.action == "retrieve" else EntitySerializer
 
@@ -226,7 +227,7 @@ class MatchPairViewSet(_ReadOnly):
     serializer_class = MatchPairSerializer
 
     def get_queryset(self):
-        return super().get_queryset().filter(run__in=services.latest_runs())
+        return super().get_queryset().filter(run__in=selectors.latest_runs())
 
 
 class LinkDecisionViewSet(
@@ -251,8 +252,7 @@ class LinkDecisionViewSet(
             raise ValidationError(
                 {name: "No record with this id that you can see" for name in missing}
             )
-        if not access.can(self.request.user, access.Action.CREATE, model=LinkDecision):
-            raise DjangoPermissionDenied("Only analysts decide on links")
+        services.require_decide(self.request.user)
         serializer.instance = services.decide_pair(
             self.request.user,
             records[data["record_a_id"]],

@@ -16,9 +16,9 @@ from convenor.core.models import (
     User,
 )
 
-from . import graph
-from .importing import FIELDS
-from .models import Dataset, LinkDecision, Relation
+from . import graph, selectors
+from .importing import FIELDS, limits
+from .models import Dataset, Entity, LinkDecision, Relation
 
 
 class DatasetForm(forms.ModelForm):
@@ -111,6 +111,16 @@ class UploadForm(forms.Form):
         error_messages={"required": "Confirm that the legal basis and agreement cover the file"},
     )
 
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        max_bytes, _, _ = limits()
+        if uploaded.size > max_bytes:
+            raise forms.ValidationError(
+                f"The file is larger than {max_bytes // (1024 * 1024)} MB: split it, or import "
+                "it with the convenor import command"
+            )
+        return uploaded
+
 
 class MappingForm(forms.Form):
     """One choice per Convenor field: which column of the file holds it (or none)."""
@@ -172,6 +182,16 @@ class MergeForm(forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea, max_length=2000, error_messages={"required": "Say why"}
     )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_other(self) -> Entity:
+        other = selectors.visible_entity(self.user, self.cleaned_data["other"])
+        if other is None:
+            raise forms.ValidationError("No entity with that number that you can see")
+        return other
 
 
 class SplitForm(forms.Form):
