@@ -185,6 +185,33 @@ class ReportForm(ReportFieldsMixin, forms.ModelForm):
         return rows
 
 
+class ConversionForm(ReportForm):
+    """Triage: an anonymous report turned into an intelligence report, prefilled from what the
+    reporter wrote; its files come with it, so the form takes none."""
+
+    CONTENT_PARTS = [
+        ("what", "What"),
+        ("where", "Where"),
+        ("when", "When"),
+        ("who", "Who"),
+        ("how_known", "How the reporter knows"),
+    ]
+
+    def __init__(self, *args, submission, content: dict, **kwargs):
+        text = "\n\n".join(
+            f"{label}: {content[key]}" for key, label in self.CONTENT_PARTS if content.get(key)
+        )
+        kwargs["initial"] = {
+            "title": f"From anonymous report {submission.reference}",
+            "content": text,
+            "source_evaluation": submission.source_evaluation or "2",
+            "intelligence_assessment": submission.intelligence_assessment,
+            "legal_basis": "dpa_part3",
+        }
+        super().__init__(*args, prefix="convert", **kwargs)
+        del self.fields["attachment"]
+
+
 class SanitiseForm(ReportFieldsMixin, forms.Form):
     title = forms.CharField(label="Title", max_length=200)
     content = forms.CharField(
