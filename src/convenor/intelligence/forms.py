@@ -18,7 +18,7 @@ from .grading import (
     SourceEvaluation,
     threat_area_choices,
 )
-from .models import IntelligenceReport, Subject
+from .models import REPORT_FIELDS, IntelligenceReport, Subject
 
 SUBJECT_ROWS = 3
 MAX_TEXT = 20000
@@ -79,22 +79,7 @@ class ReportForm(ReportFieldsMixin, forms.ModelForm):
 
     class Meta:
         model = IntelligenceReport
-        fields = [
-            "title",
-            "content",
-            "occurred_on",
-            "location",
-            "postcode",
-            "threat_areas",
-            "four_p",
-            "source_evaluation",
-            "intelligence_assessment",
-            "handling_code",
-            "handling_conditions",
-            "classification",
-            "legal_basis",
-            "review_date",
-        ]
+        fields = REPORT_FIELDS
         labels = {
             "content": "What is known",
             "occurred_on": "When it happened (optional)",

@@ -13,26 +13,9 @@ from convenor.core.models import Organisation, User
 
 from .. import files
 from ..grading import HandlingCode
-from ..models import AnonymousSubmission, Attachment, IntelligenceReport, Subject
+from ..models import REPORT_FIELDS, AnonymousSubmission, Attachment, IntelligenceReport, Subject
 from ..selectors import threat_entities
 from .common import require_change
-
-REPORT_FIELDS = [
-    "title",
-    "content",
-    "occurred_on",
-    "location",
-    "postcode",
-    "threat_areas",
-    "four_p",
-    "source_evaluation",
-    "intelligence_assessment",
-    "handling_code",
-    "handling_conditions",
-    "classification",
-    "legal_basis",
-    "review_date",
-]
 
 
 def _organisation_of(actor: User, organisation: Organisation | None) -> Organisation:
