@@ -24,6 +24,10 @@ SUBJECT_ROWS = 3
 MAX_TEXT = 20000
 
 
+# What the file picker offers (the files module checks what actually arrives).
+ACCEPTED_UPLOADS = ".jpg,.jpeg,.png,.pdf,.txt"
+
+
 def _blank(choices, label="Choose"):
     return [("", label), *choices]
 
@@ -71,6 +75,7 @@ class ReportForm(ReportFieldsMixin, forms.ModelForm):
     )
     legal_basis = forms.ChoiceField(label="Legal basis", choices=_blank(LegalBasis.choices))
     attachment = forms.FileField(
+        widget=forms.FileInput(attrs={"accept": ACCEPTED_UPLOADS}),
         label="Attachment (optional)",
         required=False,
         help_text="A JPEG or PNG image, a PDF or a plain text file, up to 5 MB. "
@@ -297,6 +302,7 @@ class AnswerForm(forms.Form):
 
 class AttachmentForm(forms.Form):
     attachment = forms.FileField(
+        widget=forms.FileInput(attrs={"accept": ACCEPTED_UPLOADS}),
         label="Add an attachment",
         help_text="A JPEG or PNG image, a PDF or a plain text file, up to 5 MB",
         error_messages={"required": "Choose a file to attach"},
@@ -437,6 +443,7 @@ class AnonymousReportForm(forms.Form):
         "Do not say anything that would identify you.",
     )
     attachment = forms.FileField(
+        widget=forms.FileInput(attrs={"accept": ACCEPTED_UPLOADS}),
         label="A photo or document (optional)",
         required=False,
         help_text="A JPEG or PNG image, a PDF or a plain text file, up to 5 MB. We remove the "
@@ -462,6 +469,7 @@ class ReporterMessageForm(forms.Form):
         required=False,
     )
     attachment = forms.FileField(
+        widget=forms.FileInput(attrs={"accept": ACCEPTED_UPLOADS}),
         label="A photo or document (optional)",
         required=False,
         help_text="A JPEG or PNG image, a PDF or a plain text file, up to 5 MB",
