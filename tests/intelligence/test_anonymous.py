@@ -293,7 +293,7 @@ def test_the_reporter_and_the_analyst_hold_a_conversation(client, channel, world
 
 
 def test_receipt_code_guessing_is_blocked(client, channel, monkeypatch):
-    monkeypatch.setattr(services, "RECEIPT_FAILURES_PER_DAY", 5)
+    monkeypatch.setattr(services.anonymous, "RECEIPT_FAILURES_PER_DAY", 5)
     code = _code(_report(client, channel))
     follow = "/intelligence/report/follow-up/"
     for _ in range(5):
@@ -314,7 +314,7 @@ def test_receipt_code_guessing_is_blocked(client, channel, monkeypatch):
 
 
 def test_submissions_are_limited_per_day_without_identifying_anyone(client, channel, monkeypatch):
-    monkeypatch.setattr(services, "SUBMISSIONS_PER_CHANNEL_PER_DAY", 1)
+    monkeypatch.setattr(services.anonymous, "SUBMISSIONS_PER_CHANNEL_PER_DAY", 1)
     assert _report(client, channel).status_code == 200
     response = _report(client, channel)
     assert response.status_code == 400
@@ -435,7 +435,7 @@ def test_triage_grades_and_turns_a_report_into_intelligence(client, world, intel
     )
     submission.refresh_from_db()
     assert (submission.source_evaluation, submission.intelligence_assessment) == ("2", "C")
-    form = client.get(url).context["convert"]
+    form = client.get(url).context["forms"]["convert"]
     assert form["source_evaluation"].value() == "2"  # anonymous: untested by default
     assert "OWNANON counterfeit goods" in form["content"].value()
     data = {

@@ -112,7 +112,7 @@ def test_bad_input_is_explained_and_nothing_is_saved(client, world, overrides, f
     verified_login(client, world.people["analyst"])
     audit_before = AuditEntry.objects.count()
     response = client.post("/intelligence/new/", _form(**overrides))
-    assert response.status_code == 200
+    assert response.status_code == 400  # a form failing validation answers 400 (form_view)
     body = response.content.decode()
     assert "There is a problem" in body
     errors = response.context["form"].errors
@@ -170,7 +170,7 @@ def test_the_disseminate_page_shares_and_reports_what_it_did(client, world):
     response = client.post(
         f"/intelligence/{report.pk}/disseminate/", {"organisations": [world.outside.pk]}
     )
-    assert response.status_code == 200 and "Choose from the list" in response.content.decode()
+    assert response.status_code == 400 and "Choose from the list" in response.content.decode()
     response = client.post(f"/intelligence/{report.pk}/disseminate/", {})
     assert "Choose at least one organisation or partnership" in response.content.decode()
     assert not report.disseminations.exists()

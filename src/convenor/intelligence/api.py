@@ -20,8 +20,7 @@ from convenor.core.api import PolicyViewSetMixin
 from convenor.core.api_policy import SlugRelatedField
 from convenor.core.models import LegalBasis, Organisation, Partnership
 
-from . import services
-from .forms import SearchForm
+from . import selectors, services
 from .grading import (
     Classification,
     FourP,
@@ -31,7 +30,14 @@ from .grading import (
     threat_area_choices,
 )
 from .models import AnonymousSubmission, Attachment, IntelligenceReport, Reading, Subject
-from .search import ReportQuery, search_reports
+
+
+def _as_api_refusal(call, *args, **kwargs):
+    """``call`` with a policy refusal answered 403 with its reason (DRF would drop it)."""
+    try:
+        return call(*args, **kwargs)
+    except DjangoPermissionDenied as refused:
+        raise PermissionDenied(str(refused)) from refused
 
 
 class SubjectSerializer(serializers.ModelSerializer):
@@ -215,29 +221,14 @@ class IntelligenceReportViewSet(
     def get_queryset(self):
         if self.action != "list":
             return super().get_queryset()
-        form = SearchForm(self.request.query_params)
-        if not form.is_valid():
-            raise ValidationError(form.errors)
-        data = form.cleaned_data
-        return search_reports(
-            self.request.user,
-            ReportQuery(
-                text=data["q"].strip(),
-                area=data["area"].strip().upper(),
-                threat_area=data["threat_area"],
-                source_evaluation=data["source_evaluation"],
-                intelligence_assessment=data["intelligence_assessment"],
-                handling_code=data["handling_code"],
-                subject=data["subject"].strip(),
-                subject_kind=data["subject_kind"],
-                created_from=data["created_from"],
-                created_to=data["created_to"],
-            ),
-        )
+        search = selectors.report_search(self.request.user, self.request.query_params)
+        if search.form.errors:
+            raise ValidationError(search.form.errors)
+        return search.reports
 
     def retrieve(self, request, *args, **kwargs):
         report = self.get_object()
-        if not services.content_readable(request.user, report):
+        if not selectors.content_readable(request.user, report):
             raise PermissionDenied(
                 "Handling code C: read the conditions and acknowledge them "
                 f"(POST to the acknowledge action) first. Conditions: {report.handling_conditions}"
@@ -249,12 +240,13 @@ class IntelligenceReportViewSet(
         fields = dict(serializer.validated_data)
         subjects = [dict(s) for s in fields.pop("subjects", [])]
         organisation = fields.pop("organisation", None)
-        try:
-            serializer.instance = services.submit_report(
-                self.request.user, fields, subjects=subjects, organisation=organisation
-            )
-        except DjangoPermissionDenied as refused:
-            raise PermissionDenied(str(refused)) from refused
+        serializer.instance = _as_api_refusal(
+            services.submit_report,
+            self.request.user,
+            fields,
+            subjects=subjects,
+            organisation=organisation,
+        )
 
     @extend_schema(
         request=None,
@@ -288,8 +280,7 @@ class IntelligenceReportViewSet(
     def disseminate(self, request, pk=None):
         """Share with organisations and partnerships (each inside a current ISA)."""
         report = self.get_object()
-        if not access.can(request.user, access.Action.CHANGE, report):
-            raise PermissionDenied("Only the originator or an intelligence manager can share this")
+        _as_api_refusal(services.require_change, request.user, report, "share this")
         serializer = DisseminateSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         result = services.disseminate(

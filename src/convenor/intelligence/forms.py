@@ -18,10 +18,14 @@ from .grading import (
     SourceEvaluation,
     threat_area_choices,
 )
-from .models import IntelligenceReport, Subject
+from .models import REPORT_FIELDS, IntelligenceReport, Subject
 
 SUBJECT_ROWS = 3
 MAX_TEXT = 20000
+
+
+# What the file picker offers (the files module checks what actually arrives).
+ACCEPTED_UPLOADS = ".jpg,.jpeg,.png,.pdf,.txt"
 
 
 def _blank(choices, label="Choose"):
@@ -71,6 +75,7 @@ class ReportForm(ReportFieldsMixin, forms.ModelForm):
     )
     legal_basis = forms.ChoiceField(label="Legal basis", choices=_blank(LegalBasis.choices))
     attachment = forms.FileField(
+        widget=forms.FileInput(attrs={"accept": ACCEPTED_UPLOADS}),
         label="Attachment (optional)",
         required=False,
         help_text="A JPEG or PNG image, a PDF or a plain text file, up to 5 MB. "
@@ -79,22 +84,7 @@ class ReportForm(ReportFieldsMixin, forms.ModelForm):
 
     class Meta:
         model = IntelligenceReport
-        fields = [
-            "title",
-            "content",
-            "occurred_on",
-            "location",
-            "postcode",
-            "threat_areas",
-            "four_p",
-            "source_evaluation",
-            "intelligence_assessment",
-            "handling_code",
-            "handling_conditions",
-            "classification",
-            "legal_basis",
-            "review_date",
-        ]
+        fields = REPORT_FIELDS
         labels = {
             "content": "What is known",
             "occurred_on": "When it happened (optional)",
@@ -183,6 +173,33 @@ class ReportForm(ReportFieldsMixin, forms.ModelForm):
                     }
                 )
         return rows
+
+
+class ConversionForm(ReportForm):
+    """Triage: an anonymous report turned into an intelligence report, prefilled from what the
+    reporter wrote; its files come with it, so the form takes none."""
+
+    CONTENT_PARTS = [
+        ("what", "What"),
+        ("where", "Where"),
+        ("when", "When"),
+        ("who", "Who"),
+        ("how_known", "How the reporter knows"),
+    ]
+
+    def __init__(self, *args, submission, content: dict, **kwargs):
+        text = "\n\n".join(
+            f"{label}: {content[key]}" for key, label in self.CONTENT_PARTS if content.get(key)
+        )
+        kwargs["initial"] = {
+            "title": f"From anonymous report {submission.reference}",
+            "content": text,
+            "source_evaluation": submission.source_evaluation or "2",
+            "intelligence_assessment": submission.intelligence_assessment,
+            "legal_basis": "dpa_part3",
+        }
+        super().__init__(*args, prefix="convert", **kwargs)
+        del self.fields["attachment"]
 
 
 class SanitiseForm(ReportFieldsMixin, forms.Form):
@@ -285,6 +302,7 @@ class AnswerForm(forms.Form):
 
 class AttachmentForm(forms.Form):
     attachment = forms.FileField(
+        widget=forms.FileInput(attrs={"accept": ACCEPTED_UPLOADS}),
         label="Add an attachment",
         help_text="A JPEG or PNG image, a PDF or a plain text file, up to 5 MB",
         error_messages={"required": "Choose a file to attach"},
@@ -425,6 +443,7 @@ class AnonymousReportForm(forms.Form):
         "Do not say anything that would identify you.",
     )
     attachment = forms.FileField(
+        widget=forms.FileInput(attrs={"accept": ACCEPTED_UPLOADS}),
         label="A photo or document (optional)",
         required=False,
         help_text="A JPEG or PNG image, a PDF or a plain text file, up to 5 MB. We remove the "
@@ -450,6 +469,7 @@ class ReporterMessageForm(forms.Form):
         required=False,
     )
     attachment = forms.FileField(
+        widget=forms.FileInput(attrs={"accept": ACCEPTED_UPLOADS}),
         label="A photo or document (optional)",
         required=False,
         help_text="A JPEG or PNG image, a PDF or a plain text file, up to 5 MB",

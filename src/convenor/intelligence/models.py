@@ -34,6 +34,25 @@ class AttachmentManager(models.Manager):
         return super().get_queryset().defer("sealed")
 
 
+# What the person recording a report writes (the form, the services and sanitising alike).
+REPORT_FIELDS = [
+    "title",
+    "content",
+    "occurred_on",
+    "location",
+    "postcode",
+    "threat_areas",
+    "four_p",
+    "source_evaluation",
+    "intelligence_assessment",
+    "handling_code",
+    "handling_conditions",
+    "classification",
+    "legal_basis",
+    "review_date",
+]
+
+
 class IntelligenceReport(models.Model):
     """What is known, graded 3x5x2, owned by the organisation whose staff submitted it.
 

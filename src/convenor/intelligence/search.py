@@ -33,6 +33,22 @@ class ReportQuery:
     created_from: datetime.date | None = None
     created_to: datetime.date | None = None
 
+    @classmethod
+    def from_search(cls, data: dict) -> ReportQuery:
+        """From the search form's cleaned data (the reports page and the API list alike)."""
+        return cls(
+            text=data["q"].strip(),
+            area=data["area"].strip().upper(),
+            threat_area=data["threat_area"],
+            source_evaluation=data["source_evaluation"],
+            intelligence_assessment=data["intelligence_assessment"],
+            handling_code=data["handling_code"],
+            subject=data["subject"].strip(),
+            subject_kind=data["subject_kind"],
+            created_from=data["created_from"],
+            created_to=data["created_to"],
+        )
+
 
 def _readable(user: User) -> Q:
     s = access.standing(user)
