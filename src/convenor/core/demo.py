@@ -208,6 +208,16 @@ class DemoAccount:
     totp_secret: str
 
 
+def person_fields(username: str, first: str, last: str, title: str) -> dict[str, str]:
+    """The name, job title and (example.org) e-mail of an invented demo person."""
+    return {
+        "first_name": first,
+        "last_name": last,
+        "job_title": title,
+        "email": f"{username}@example.org",
+    }
+
+
 def _organisation(name: str) -> Organisation:
     return Organisation.objects.get(name=name)
 
@@ -260,13 +270,7 @@ def load_demo() -> list[DemoAccount]:
     for username, first, last, title, roles in PEOPLE:
         user, _ = User.objects.update_or_create(
             username=username,
-            defaults={
-                "first_name": first,
-                "last_name": last,
-                "job_title": title,
-                "email": f"{username}@example.org",
-                "is_active": True,
-            },
+            defaults={**person_fields(username, first, last, title), "is_active": True},
         )
         for organisation_name, role in roles:
             Membership.objects.get_or_create(

@@ -15,23 +15,20 @@ from django.db import transaction
 from django.utils import timezone
 
 from convenor.core import audit
-from convenor.core.demo import PRESTON, WEST_MIDLANDS
+from convenor.core.demo import PRESTON, WEST_MIDLANDS, person_fields
 from convenor.core.models import Area, Membership, Organisation, Partnership, Role, User
 
 from .models import (
     Action,
-    ActionUpdate,
     AgendaItem,
     Attendance,
     Board,
     BoardMember,
-    Decision,
     Meeting,
     Paper,
     Part,
     Recommendation,
     Response,
-    StandingItem,
 )
 
 PCC = "Office of the West Midlands Police and Crime Commissioner"
@@ -180,10 +177,7 @@ def _people(today: datetime.date) -> None:
         user, created = User.objects.get_or_create(
             username=username,
             defaults={
-                "first_name": first,
-                "last_name": last,
-                "job_title": title,
-                "email": f"{username}@example.org",
+                **person_fields(username, first, last, title),
                 "password": make_password(None),
             },
         )
@@ -226,6 +220,14 @@ def _board(
     )
     board.areas.set(_areas(*areas))
     return board
+
+
+def _standing_items(board, *items) -> None:
+    """Standing items in order: (title, part) or (title, part, description)."""
+    for order, (title, part, *description) in enumerate(items, start=1):
+        board.standing_items.create(
+            order=order * 10, title=title, part=part, description="".join(description)
+        )
 
 
 def _seat(board, username, organisation, status=BoardMember.Status.VOTING, position="", since=None):
@@ -301,18 +303,18 @@ def _preston(today: datetime.date) -> Board:
         ["drugs-supply", "child-sexual-exploitation", "fraud", "counterfeit-illicit-goods"],
         chair="ruth.ashworth",
     )
-    StandingItem.objects.create(
-        board=board,
-        order=10,
-        title="Serious and organised crime",
-        description="Progress of the work plan study and its recommendations.",
-    )
-    StandingItem.objects.create(
-        board=board,
-        order=20,
-        title="Serious and organised crime local profile: briefing",
-        part=Part.CONFIDENTIAL,
-        description="Part B — excluded from press and public.",
+    _standing_items(
+        board,
+        (
+            "Serious and organised crime",
+            Part.PUBLIC,
+            "Progress of the work plan study and its recommendations.",
+        ),
+        (
+            "Serious and organised crime local profile: briefing",
+            Part.CONFIDENTIAL,
+            "Part B — excluded from press and public.",
+        ),
     )
     chair = _seat(board, "ruth.ashworth", PRESTON_COUNCIL, position="Chair")
     members = [
@@ -345,8 +347,7 @@ def _preston(today: datetime.date) -> Board:
         "the English model."
     )
     soc.save()
-    Decision.objects.create(
-        agenda_item=soc,
+    soc.decisions.create(
         text="A sub-group with a membership of 4:2:1 to "
         "consider the conclusions and recommendations of the work plan study.",
     )
@@ -379,8 +380,7 @@ def _preston(today: datetime.date) -> Board:
             ps=ps,
             made_on=made_on,
         )
-        Response.objects.create(
-            recommendation=recommendation,
+        recommendation.responses.create(
             responder="Cabinet",
             outcome=Response.Outcome.UNDER_REVIEW,
             decision_minute="Minute CA94",
@@ -389,8 +389,7 @@ def _preston(today: datetime.date) -> Board:
             "Cabinet has a duty to consider Work Plan Studies and the reports therein.",
         )
         recommendations.append(recommendation)
-    Response.objects.create(
-        recommendation=recommendations[8],
+    recommendations[8].responses.create(
         responder="Corporate Management Team",
         outcome=Response.Outcome.PARTLY_ACCEPTED,
         reasons=CMT_RESPONSE,
@@ -399,15 +398,13 @@ def _preston(today: datetime.date) -> Board:
     # Invented for the demo: the review Cabinet undertook, recorded a few months before today.
     review_on = today - datetime.timedelta(days=150)
     for index in (0, 1, 2, 3, 4, 7, 9):
-        Response.objects.create(
-            recommendation=recommendations[index],
+        recommendations[index].responses.create(
             responder="Cabinet (demo follow-up review)",
             outcome=Response.Outcome.ACCEPTED,
             responded_on=review_on,
             decision_minute="Demo minute CA131",
         )
-    Response.objects.create(
-        recommendation=recommendations[5],
+    recommendations[5].responses.create(
         responder="Cabinet (demo follow-up review)",
         outcome=Response.Outcome.REJECTED,
         responded_on=review_on,
@@ -491,8 +488,7 @@ def _preston(today: datetime.date) -> Board:
         )
         action.areas.set(_areas("E07000123"))
         if status != Action.Status.NOT_STARTED:
-            ActionUpdate.objects.create(
-                action=action,
+            action.updates.create(
                 author=owner,
                 status=status,
                 at=timezone.now() - datetime.timedelta(days=30),
@@ -540,11 +536,13 @@ def _west_midlands(today: datetime.date) -> list[Board]:
         ["drugs-supply", "firearms", "modern-slavery"],
         chair="sam.okoro",
     )
-    StandingItem.objects.create(
-        board=lpcb,
-        order=10,
-        title="Serious and organised crime",
-        description="Standing item: threat, opportunities and actions.",
+    _standing_items(
+        lpcb,
+        (
+            "Serious and organised crime",
+            Part.PUBLIC,
+            "Standing item: threat, opportunities and actions.",
+        ),
     )
     lpcb_members = [
         _seat(lpcb, "sam.okoro", "Birmingham City Council", position="Chair"),
@@ -586,12 +584,13 @@ def _west_midlands(today: datetime.date) -> list[Board]:
         ["drugs-supply", "fraud", "money-laundering", "organised-acquisitive-crime"],
         chair="alex.morgan",
     )
-    StandingItem.objects.create(
-        board=summit,
-        order=10,
-        title="Serious and organised crime",
-        description="Standing item at every summit: the threat, local "
-        "good practice and common challenges.",
+    _standing_items(
+        summit,
+        (
+            "Serious and organised crime",
+            Part.PUBLIC,
+            "Standing item at every summit: the threat, local good practice and common challenges.",
+        ),
     )
     summit_members = [
         _seat(summit, "alex.morgan", PCC, position="Chair"),
@@ -615,8 +614,7 @@ def _west_midlands(today: datetime.date) -> list[Board]:
         "West Midlands Regional Organised Crime Unit",
         "Demo paper: the region's threat picture and opportunities for joint working.",
     )
-    Decision.objects.create(
-        agenda_item=soc,
+    soc.decisions.create(
         text="Each Local Policing and Crime Board to agree "
         "its local approach once its SOC local profile is in place.",
     )
@@ -646,17 +644,14 @@ def _west_midlands(today: datetime.date) -> list[Board]:
         ],
         chair="alex.morgan",
     )
-    for order, (title, part) in enumerate(
-        [
-            ("Regional Organised Crime Unit quarterly report", Part.CONFIDENTIAL),
-            ("Counter Terrorism Unit quarterly report", Part.CONFIDENTIAL),
-            ("Central Motorway Policing Group and roads policing quarterly report", Part.PUBLIC),
-            ("National Police Air Service quarterly report", Part.PUBLIC),
-            ("Emergency Services Mobile Communications Programme", Part.PUBLIC),
-        ],
-        start=1,
-    ):
-        StandingItem.objects.create(board=rgg, order=order * 10, title=title, part=part)
+    _standing_items(
+        rgg,
+        ("Regional Organised Crime Unit quarterly report", Part.CONFIDENTIAL),
+        ("Counter Terrorism Unit quarterly report", Part.CONFIDENTIAL),
+        ("Central Motorway Policing Group and roads policing quarterly report", Part.PUBLIC),
+        ("National Police Air Service quarterly report", Part.PUBLIC),
+        ("Emergency Services Mobile Communications Programme", Part.PUBLIC),
+    )
     rgg_members = [
         _seat(rgg, "alex.morgan", PCC, position="Chair"),
         _seat(rgg, "nadia.frost", "West Midlands Police"),
@@ -733,15 +728,13 @@ def _west_midlands(today: datetime.date) -> list[Board]:
             made_on=made,
         )
         inspection_recs.append(rec)
-    Response.objects.create(
-        recommendation=inspection_recs[0],
+    inspection_recs[0].responses.create(
         responder="Home Office (demo)",
         outcome=Response.Outcome.UNDER_REVIEW,
         responded_on=made + datetime.timedelta(days=60),
         reasons="Demo: to be considered in the next spending review.",
     )
-    Response.objects.create(
-        recommendation=inspection_recs[2],
+    inspection_recs[2].responses.create(
         responder="Regional Governance Group (demo)",
         outcome=Response.Outcome.PARTLY_ACCEPTED,
         responded_on=made + datetime.timedelta(days=90),

@@ -25,6 +25,35 @@ def managed_board(request: HttpRequest, slug: str) -> Board:
     return board
 
 
+def board_form_page(
+    form_class,
+    service,
+    heading: str,
+    *,
+    anchor: str | None = None,
+    hint: str = "",
+    form_takes_board: bool = True,
+):
+    """A form page of a board its managers fill in: ``service(user, board, **cleaned_data)``
+    saves it; then back to the board at ``anchor`` (or to what was saved)."""
+
+    @staff_page
+    def page(request: HttpRequest, slug: str) -> HttpResponse:
+        board = managed_board(request, slug)
+        return governance_form(
+            request,
+            form_class,
+            heading=heading,
+            caption=board.name,
+            hint=hint,
+            form_kwargs={"board": board} if form_takes_board else None,
+            save=lambda form: service(request.user, board, **form.cleaned_data),
+            success_url=None if anchor is None else board.get_absolute_url() + anchor,
+        )
+
+    return page
+
+
 @never_cache
 def board_list(request: HttpRequest) -> HttpResponse:
     return render(
@@ -110,18 +139,9 @@ def board_change(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@staff_page
-def member_add(request: HttpRequest, slug: str) -> HttpResponse:
-    board = managed_board(request, slug)
-    return governance_form(
-        request,
-        forms.MemberForm,
-        heading="Add a member",
-        caption=board.name,
-        form_kwargs={"board": board},
-        save=lambda form: services.add_member(request.user, board, **form.cleaned_data),
-        success_url=board.get_absolute_url() + "#members",
-    )
+member_add = board_form_page(
+    forms.MemberForm, services.add_member, "Add a member", anchor="#members"
+)
 
 
 @staff_page
@@ -134,14 +154,10 @@ def member_end(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return redirect(board.get_absolute_url() + "#members")
 
 
-@staff_page
-def standing_item_add(request: HttpRequest, slug: str) -> HttpResponse:
-    board = managed_board(request, slug)
-    return governance_form(
-        request,
-        forms.StandingItemForm,
-        heading="Add a standing item",
-        caption=board.name,
-        save=lambda form: services.add_standing_item(request.user, board, **form.cleaned_data),
-        success_url=board.get_absolute_url() + "#standing-items",
-    )
+standing_item_add = board_form_page(
+    forms.StandingItemForm,
+    services.add_standing_item,
+    "Add a standing item",
+    anchor="#standing-items",
+    form_takes_board=False,
+)

@@ -15,7 +15,7 @@ from convenor.core.reauth import recent_authentication_required
 from .. import forms, selectors, services
 from ..models import Part
 from ._pages import button_post, governance_form, staff_page
-from .boards import managed_board
+from .boards import board_form_page
 
 
 def _managed_meeting(request: HttpRequest, pk: int):
@@ -36,17 +36,13 @@ def _item_url(item) -> str:
     return item.meeting.get_absolute_url() + f"#item-{item.number}"
 
 
-@staff_page
-def meeting_create(request: HttpRequest, slug: str) -> HttpResponse:
-    board = managed_board(request, slug)
-    return governance_form(
-        request,
-        forms.MeetingForm,
-        heading="Schedule a meeting",
-        caption=board.name,
-        hint="The agenda starts with the board's standing items.",
-        save=lambda form: services.schedule_meeting(request.user, board, **form.cleaned_data),
-    )
+meeting_create = board_form_page(
+    forms.MeetingForm,
+    services.schedule_meeting,
+    "Schedule a meeting",
+    hint="The agenda starts with the board's standing items.",
+    form_takes_board=False,
+)
 
 
 @never_cache

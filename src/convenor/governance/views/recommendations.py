@@ -12,20 +12,11 @@ from convenor.core.access import get_visible_or_404, visible
 from .. import forms, selectors, services
 from ..models import Recommendation
 from ._pages import governance_form, staff_page
-from .boards import managed_board
+from .boards import board_form_page
 
-
-@staff_page
-def recommendation_create(request: HttpRequest, slug: str) -> HttpResponse:
-    board = managed_board(request, slug)
-    return governance_form(
-        request,
-        forms.RecommendationForm,
-        heading="Record a recommendation",
-        caption=board.name,
-        form_kwargs={"board": board},
-        save=lambda form: services.record_recommendation(request.user, board, **form.cleaned_data),
-    )
+recommendation_create = board_form_page(
+    forms.RecommendationForm, services.record_recommendation, "Record a recommendation"
+)
 
 
 @staff_page
