@@ -85,7 +85,7 @@ def _entity(world):
 PAGES = [
     ("dataset list", lambda w: "/threat/datasets/", 14),
     ("dataset detail", lambda w: f"/threat/datasets/{w.datasets[0].pk}/", 24),
-    ("dataset form", lambda w: "/threat/datasets/new/", 21),
+    ("dataset form", lambda w: "/threat/datasets/new/", 17),
     ("upload form", lambda w: f"/threat/datasets/{w.datasets[0].pk}/import/", 14),
     (
         "import detail",
@@ -94,8 +94,8 @@ PAGES = [
     ),
     ("record detail", lambda w: f"/threat/records/{w.pairs[0].record_a_id}/", 21),
     ("entity detail", lambda w: f"/threat/entities/{_entity(w).pk}/", 26),
-    ("link list", lambda w: "/threat/links/", 25),
-    ("link list, all", lambda w: "/threat/links/?show=all", 25),
+    ("link list", lambda w: "/threat/links/", 24),
+    ("link list, all", lambda w: "/threat/links/?show=all", 24),
     ("link detail", lambda w: f"/threat/links/{w.pairs[0].pk}/", 22),
     ("linkage run", lambda w: f"/threat/linkage/{w.run.pk}/", 14),
     ("network", lambda w: "/threat/network/", 23),

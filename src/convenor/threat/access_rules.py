@@ -67,37 +67,49 @@ def _is_analyst(s: Standing) -> bool:
     return s.superuser or s.has_role(Role.ANALYST)
 
 
-@rule_for(Dataset)
-class DatasetRule(Rule):
+class _ThreatRule(Rule):
+    """Superusers see everything; anyone else what ``shown`` keeps."""
+
     def visible(self, s: Standing, queryset: QuerySet) -> QuerySet:
-        if s.superuser:
-            return queryset
-        return queryset.filter(pk__in=visible_datasets(s).values("pk"))
+        return queryset if s.superuser else self.shown(s, queryset)
+
+    def shown(self, s: Standing, queryset: QuerySet) -> QuerySet:
+        raise NotImplementedError
+
+
+class _HeldRule(_ThreatRule):
+    """Anyone may ask for the list (it keeps what they may see); a new one is an analyst's;
+    changing one is for analysts of the organisation holding it (``holder_id``)."""
+
+    def holder_id(self, obj: Model) -> int:
+        raise NotImplementedError
 
     def can(self, s: Standing, action: Action, obj: Model | None) -> bool:
         if action == Action.VIEW:
             return obj is None or super().can(s, action, obj)
         if obj is None:
             return _is_analyst(s)
-        # Describing the dataset and importing into it: its holder's analysts.
-        return s.superuser or s.has_role(Role.ANALYST, obj.organisation_id)
+        return s.superuser or s.has_role(Role.ANALYST, self.holder_id(obj))
+
+
+@rule_for(Dataset)
+class DatasetRule(_HeldRule):
+    def shown(self, s: Standing, queryset: QuerySet) -> QuerySet:
+        return queryset.filter(pk__in=visible_datasets(s).values("pk"))
+
+    def holder_id(self, obj: Model) -> int:
+        return obj.organisation_id  # describing the dataset and importing into it
 
 
 @rule_for(DatasetImport)
-class DatasetImportRule(Rule):
+class DatasetImportRule(_HeldRule):
     """An import's rejected rows can quote cell values, so only the holder's analysts see it."""
 
-    def visible(self, s: Standing, queryset: QuerySet) -> QuerySet:
-        if s.superuser:
-            return queryset
+    def shown(self, s: Standing, queryset: QuerySet) -> QuerySet:
         return queryset.filter(dataset__organisation__in=s.organisations_with_role(Role.ANALYST))
 
-    def can(self, s: Standing, action: Action, obj: Model | None) -> bool:
-        if action == Action.VIEW:
-            return obj is None or super().can(s, action, obj)
-        if obj is None:
-            return _is_analyst(s)
-        return s.superuser or s.has_role(Role.ANALYST, obj.dataset.organisation_id)
+    def holder_id(self, obj: Model) -> int:
+        return obj.dataset.organisation_id
 
 
 def readable_records(s: Standing) -> QuerySet:
@@ -106,64 +118,56 @@ def readable_records(s: Standing) -> QuerySet:
     return Record.objects.filter(dataset__in=readable_datasets(s).values("pk"))
 
 
-@rule_for(Record)
-class RecordRule(Rule):
-    def visible(self, s: Standing, queryset: QuerySet) -> QuerySet:
-        if s.superuser:
-            return queryset
-        return queryset.filter(dataset__in=readable_datasets(s).values("pk"))
+class _AnalystsRule(_ThreatRule):
+    """Personal data and what is made of it: analysts may ask for the list, and see a row when
+    ``shown`` keeps it. Other actions are refused unless ``may_act`` allows them."""
 
     def can(self, s: Standing, action: Action, obj: Model | None) -> bool:
         if action == Action.VIEW:
             return _is_analyst(s) if obj is None else super().can(s, action, obj)
-        return False  # records change only by importing
+        return self.may_act(s, action, obj)
+
+    def may_act(self, s: Standing, action: Action, obj: Model | None) -> bool:
+        return False
+
+    def may_act_on_visible(self, s: Standing, obj: Model | None) -> bool:
+        """An analyst acting on one they see (creating: any analyst)."""
+        return _is_analyst(s) if obj is None else self.can(s, Action.VIEW, obj)
+
+
+@rule_for(Record)
+class RecordRule(_AnalystsRule):
+    """Records change only by importing."""
+
+    def shown(self, s: Standing, queryset: QuerySet) -> QuerySet:
+        return queryset.filter(dataset__in=readable_datasets(s).values("pk"))
 
 
 @rule_for(Entity)
-class EntityRule(Rule):
-    def visible(self, s: Standing, queryset: QuerySet) -> QuerySet:
-        if s.superuser:
-            return queryset
+class EntityRule(_AnalystsRule):
+    def shown(self, s: Standing, queryset: QuerySet) -> QuerySet:
         return queryset.filter(pk__in=readable_records(s).values("entity_id"))
 
-    def can(self, s: Standing, action: Action, obj: Model | None) -> bool:
-        if action == Action.VIEW:
-            return _is_analyst(s) if obj is None else super().can(s, action, obj)
-        # Merging and splitting: an analyst who sees the entity.
-        if obj is None:
-            return _is_analyst(s)
-        return self.can(s, Action.VIEW, obj)
+    def may_act(self, s: Standing, action: Action, obj: Model | None) -> bool:
+        return self.may_act_on_visible(s, obj)  # merging and splitting
 
 
 @rule_for(Relation)
-class RelationRule(Rule):
-    def visible(self, s: Standing, queryset: QuerySet) -> QuerySet:
-        if s.superuser:
-            return queryset
+class RelationRule(_AnalystsRule):
+    def shown(self, s: Standing, queryset: QuerySet) -> QuerySet:
         readable = readable_records(s).values("pk")
         return queryset.filter(from_record__in=readable, to_record__in=readable)
 
-    def can(self, s: Standing, action: Action, obj: Model | None) -> bool:
-        if action == Action.VIEW:
-            return _is_analyst(s) if obj is None else super().can(s, action, obj)
-        return False
 
-
-class _BothRecordsRule(Rule):
+class _BothRecordsRule(_AnalystsRule):
     """Links and decisions: seen only by those who may see both records."""
 
-    def visible(self, s: Standing, queryset: QuerySet) -> QuerySet:
-        if s.superuser:
-            return queryset
+    def shown(self, s: Standing, queryset: QuerySet) -> QuerySet:
         readable = readable_records(s).values("pk")
         return queryset.filter(record_a__in=readable, record_b__in=readable)
 
-    def can(self, s: Standing, action: Action, obj: Model | None) -> bool:
-        if action == Action.VIEW:
-            return _is_analyst(s) if obj is None else super().can(s, action, obj)
-        if obj is None:
-            return _is_analyst(s)
-        return super().can(s, Action.VIEW, obj)
+    def may_act(self, s: Standing, action: Action, obj: Model | None) -> bool:
+        return self.may_act_on_visible(s, obj)
 
 
 @rule_for(MatchPair)
@@ -180,10 +184,8 @@ class LinkDecisionRule(_BothRecordsRule):
 
 
 @rule_for(LinkageRun)
-class LinkageRunRule(Rule):
-    def visible(self, s: Standing, queryset: QuerySet) -> QuerySet:
-        if s.superuser:
-            return queryset
+class LinkageRunRule(_AnalystsRule):
+    def shown(self, s: Standing, queryset: QuerySet) -> QuerySet:
         analyst_orgs = s.organisations_with_role(Role.ANALYST)
         return queryset.filter(
             pk__in=LinkageRun.objects.filter(partnership__organisations__in=analyst_orgs).values(
@@ -191,12 +193,8 @@ class LinkageRunRule(Rule):
             )
         )
 
-    def can(self, s: Standing, action: Action, obj: Model | None) -> bool:
-        if action == Action.VIEW:
-            return _is_analyst(s) if obj is None else super().can(s, action, obj)
-        if action == Action.CREATE:
-            return _is_analyst(s)
-        return False
+    def may_act(self, s: Standing, action: Action, obj: Model | None) -> bool:
+        return action == Action.CREATE and _is_analyst(s)
 
 
 def may_link(s: Standing, partnership) -> bool:

@@ -22,22 +22,9 @@ from .models import Dataset, Entity, LinkDecision, Relation
 
 
 class DatasetForm(forms.ModelForm):
-    organisation = forms.ModelChoiceField(
-        queryset=Organisation.objects.none(),
-        label="Holding organisation",
-        help_text="The organisation whose data this is. You must be one of its analysts.",
-        error_messages={"required": "Choose the organisation that holds the data"},
-    )
-    partnership = forms.ModelChoiceField(
-        queryset=Partnership.objects.none(),
-        error_messages={"required": "Choose the partnership it is shared with"},
-    )
-    agreement = forms.ModelChoiceField(
-        queryset=InformationSharingAgreement.objects.none(),
-        label="Information sharing agreement",
-        help_text="Only the agreement's parties see the records, and only while it is in force.",
-        error_messages={"required": "Choose the agreement the data is shared under"},
-    )
+    """The holder, partnership, agreement and contact offered are narrowed to the user's
+    organisations in ``__init__``."""
+
     legal_basis = forms.ChoiceField(
         choices=[("", "Choose a legal basis")] + list(LegalBasis.choices),
         help_text="It must be one the agreement names.",
@@ -47,12 +34,6 @@ class DatasetForm(forms.ModelForm):
         choices=[("", "Choose a kind")] + list(Dataset.Kind.choices),
         label="What the dataset holds",
         error_messages={"required": "Choose what the dataset holds"},
-    )
-    contact = forms.ModelChoiceField(
-        queryset=User.objects.none(),
-        label="Contact for partners",
-        help_text="Whom partners ask when a match is found in this dataset.",
-        error_messages={"required": "Choose the contact for partners"},
     )
 
     class Meta:
@@ -68,9 +49,29 @@ class DatasetForm(forms.ModelForm):
             "contact",
             "extracted_on",
         ]
-        labels = {"extracted_on": "Date the data was extracted"}
-        help_texts = {"extracted_on": "For example, 27/11/2026"}
-        error_messages = {"title": {"required": "Enter a title for the dataset"}}
+        labels = {
+            "organisation": "Holding organisation",
+            "agreement": "Information sharing agreement",
+            "contact": "Contact for partners",
+            "extracted_on": "Date the data was extracted",
+        }
+        help_texts = {
+            "organisation": "The organisation whose data this is. You must be one of its analysts.",
+            "agreement": "Only the agreement's parties see the records, and only while it is in "
+            "force.",
+            "contact": "Whom partners ask when a match is found in this dataset.",
+            "extracted_on": "For example, 27/11/2026",
+        }
+        error_messages = {
+            field: {"required": message}
+            for field, message in {
+                "title": "Enter a title for the dataset",
+                "organisation": "Choose the organisation that holds the data",
+                "partnership": "Choose the partnership it is shared with",
+                "agreement": "Choose the agreement the data is shared under",
+                "contact": "Choose the contact for partners",
+            }.items()
+        }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -102,6 +103,7 @@ class DatasetForm(forms.ModelForm):
 class UploadForm(forms.Form):
     file = forms.FileField(
         label="File",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.xlsx"}),
         help_text="CSV (UTF-8 or Windows-1252; comma, semicolon, tab or pipe) or Excel (XLSX). "
         "The first row must name the columns.",
         error_messages={"required": "Choose a CSV or XLSX file", "empty": "The file is empty"},
@@ -177,6 +179,7 @@ class MergeForm(forms.Form):
         help_text="For example, 1234 for entity E1234",
         min_value=1,
         max_value=2**31 - 1,
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-10"}),
         error_messages={"required": "Enter the entity's number"},
     )
     reason = forms.CharField(
@@ -204,6 +207,13 @@ class SplitForm(forms.Form):
     )
 
 
+class ChoiceWithDefaultField(forms.TypedChoiceField):
+    """A choice that, left out of a bound form, shows (and means) its initial value."""
+
+    def bound_data(self, data, initial):
+        return initial if data in (None, "") else data
+
+
 class NetworkForm(forms.Form):
     """What part of the network to show: read from the page's query string."""
 
@@ -211,12 +221,13 @@ class NetworkForm(forms.Form):
         regex=r"^[a-z_]+:[0-9]+$",
         required=False,
         max_length=40,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-20"}),
         label="Around",
         help_text="A node such as entity:12 or group:3. Use “Show around” beside a node, or "
         "“See its network” on an entity’s page. Leave empty for the whole network.",
         error_messages={"invalid": "Enter a node such as entity:12 or group:3"},
     )
-    steps = forms.TypedChoiceField(
+    steps = ChoiceWithDefaultField(
         choices=[(n, f"{n} link{'s' if n > 1 else ''}") for n in range(1, graph.MAX_STEPS + 1)],
         coerce=int,
         required=False,

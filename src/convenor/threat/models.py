@@ -24,6 +24,18 @@ from convenor.core.models import (
 )
 
 
+class PartnershipWork(models.Model):
+    """Made for a partnership (entities, linkage runs, links, decisions): filed in the audit
+    chain under the partnership's lead organisation."""
+
+    class Meta:
+        abstract = True
+
+    @property
+    def organisation(self) -> Organisation:
+        return self.partnership.lead_organisation
+
+
 class Dataset(models.Model):
     """A partner organisation's holding, shared with a partnership under one ISA."""
 
@@ -166,7 +178,7 @@ class DatasetImport(models.Model):
         return self.status in (self.Status.DONE, self.Status.REJECTED, self.Status.FAILED)
 
 
-class Entity(models.Model):
+class Entity(PartnershipWork):
     """A person, business, vehicle or address: the cluster of records that refer to it.
 
     Entities are resolved within one partnership. Nothing identifying is stored here: what a
@@ -193,10 +205,6 @@ class Entity(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("threat:entity", args=[self.pk])
-
-    @property
-    def organisation(self) -> Organisation:
-        return self.partnership.lead_organisation
 
 
 class Record(models.Model):
@@ -332,7 +340,7 @@ class Relation(models.Model):
         return self.source_record.dataset.organisation
 
 
-class LinkageRun(models.Model):
+class LinkageRun(PartnershipWork):
     """One run of entity resolution over a partnership's datasets, in the background."""
 
     class Status(models.TextChoices):
@@ -367,10 +375,6 @@ class LinkageRun(models.Model):
         return reverse("threat:linkage_run", args=[self.pk])
 
     @property
-    def organisation(self) -> Organisation:
-        return self.partnership.lead_organisation
-
-    @property
     def percent(self) -> int:
         return max(0, min(100, int(round(self.progress * 100))))
 
@@ -379,7 +383,7 @@ class LinkageRun(models.Model):
         return self.status in (self.Status.DONE, self.Status.FAILED)
 
 
-class MatchPair(models.Model):
+class MatchPair(PartnershipWork):
     """A candidate link: two records that probably refer to the same thing, with the model's
     probability and the fields that agreed (the "why"). Replaced by each linkage run."""
 
@@ -412,12 +416,8 @@ class MatchPair(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("threat:link", args=[self.pk])
 
-    @property
-    def organisation(self) -> Organisation:
-        return self.partnership.lead_organisation
 
-
-class LinkDecision(models.Model):
+class LinkDecision(PartnershipWork):
     """An analyst's word on two records: they are the same (confirm) or not (reject).
 
     Merging two entities confirms one pair between them; splitting a record off rejects its
@@ -454,7 +454,3 @@ class LinkDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_decision_display()}: R{self.record_a_id} and R{self.record_b_id}"
-
-    @property
-    def organisation(self) -> Organisation:
-        return self.partnership.lead_organisation

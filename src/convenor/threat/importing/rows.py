@@ -11,7 +11,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from convenor.core.areas import PostcodeError, normalise_postcode
+from convenor.core.areas import normalise_postcode
 
 from .files import Table, limits
 
@@ -169,18 +169,14 @@ def validate_row(
                 reject("date_of_birth", f"{date_of_birth:%d/%m/%Y} is in the future")
             elif date_of_birth.year < 1900:
                 reject("date_of_birth", f"{date_of_birth:%d/%m/%Y} is before 1900")
-    postcode = ""
-    if values.get("postcode"):
-        try:
-            postcode = normalise_postcode(values["postcode"])
-        except PostcodeError as error:
-            reject("postcode", str(error))
-    phone = ""
-    if values.get("phone"):
-        try:
-            phone = normalise_phone(values["phone"])
-        except ValueError as error:
-            reject("phone", str(error))
+    normalised = {"postcode": "", "phone": ""}
+    for field_name, normalise in (("postcode", normalise_postcode), ("phone", normalise_phone)):
+        if values.get(field_name):
+            try:
+                normalised[field_name] = normalise(values[field_name])
+            except ValueError as error:  # PostcodeError is a ValueError
+                reject(field_name, str(error))
+    postcode, phone = normalised["postcode"], normalised["phone"]
     email = values.get("email", "").lower()
     if email:
         try:

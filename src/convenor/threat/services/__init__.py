@@ -11,6 +11,7 @@ CLI, which shows its own progress bar); the pages poll the job's progress.
 """
 
 from ..selectors import Flag, current_decisions, flags_for, latest_runs, partner_flags
+from .background import run_in_background
 from .datasets import create_dataset, require_add_dataset
 from .decisions import decide_pair, merge_entities, require_decide, split_record
 from .entities import delete_empty_entities, hand_over_references
@@ -21,7 +22,6 @@ from .imports import (
     read_upload,
     require_import,
     run_import,
-    run_in_background,
     start_import,
     upload_file,
 )

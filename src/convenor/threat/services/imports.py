@@ -8,7 +8,6 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -16,17 +15,22 @@ from django.utils import timezone
 from convenor.core import access, audit
 from convenor.core.areas import PostcodeError, resolve_postcode
 from convenor.core.models import User
-from convenor.ops import jobs
 
 from .. import importing
 from ..models import Dataset, DatasetImport, Entity, Record, Relation
+from .background import queue_or_run
 
 logger = logging.getLogger(__name__)
 MAX_STORED_REJECTIONS = 1000
 
 
-def run_in_background() -> bool:
-    return bool(getattr(settings, "CONVENOR_BACKGROUND_TASKS", True))
+def _audit_import(action: str, actor: User, upload: DatasetImport, **detail: Any) -> None:
+    audit.record(
+        action,
+        actor=actor,
+        obj=upload.dataset,
+        detail={"import": upload.pk, "file_name": upload.file_name, **detail},
+    )
 
 
 def require_import(actor: User, dataset: Dataset) -> None:
@@ -64,12 +68,7 @@ def upload_file(actor: User, dataset: Dataset, file_name: str, content: bytes) -
         total_rows=table.total,
         created_by=actor,
     )
-    audit.record(
-        "dataset_file_uploaded",
-        actor=actor,
-        obj=dataset,
-        detail={"import": upload.pk, "file_name": upload.file_name, "sha256": digest},
-    )
+    _audit_import("dataset_file_uploaded", actor, upload, sha256=digest)
     return upload
 
 
@@ -86,16 +85,18 @@ def start_import(
     progress: Callable[[int, int], None] | None = None,
 ) -> DatasetImport:
     """Import an uploaded file with ``mapping`` ({field: column}): in the background, or now."""
-    if background is None:
-        background = run_in_background()
-    with transaction.atomic():
-        queued = _queue_import(actor, upload, mapping)
-        if queued and background:
-            jobs.enqueue("import_dataset", upload.pk)
-    if queued and not background:
+
+    def run_now(upload: DatasetImport) -> DatasetImport:
         run_import(upload.pk, progress=progress)
         upload.refresh_from_db()
-    return upload
+        return upload
+
+    return queue_or_run(
+        lambda: (upload, _queue_import(actor, upload, mapping)),
+        "import_dataset",
+        run_now,
+        background,
+    )
 
 
 def _queue_import(actor: User, upload: DatasetImport, mapping: dict[str, str]) -> bool:
@@ -110,12 +111,7 @@ def _queue_import(actor: User, upload: DatasetImport, mapping: dict[str, str]) -
     upload.save(update_fields=["column_mapping", "status"])
     dataset.column_mapping = mapping
     dataset.save(update_fields=["column_mapping", "updated_at"])
-    audit.record(
-        "dataset_import_started",
-        actor=actor,
-        obj=dataset,
-        detail={"import": upload.pk, "file_name": upload.file_name, "mapping": mapping},
-    )
+    _audit_import("dataset_import_started", actor, upload, mapping=mapping)
     return True
 
 
@@ -215,17 +211,13 @@ def run_import(pk: int, progress: Callable[[int, int], None] | None = None) -> D
                 content=None,
                 finished_at=timezone.now(),
             )
-            audit.record(
+            _audit_import(
                 "dataset_imported",
-                actor=upload.created_by,
-                obj=dataset,
-                detail={
-                    "import": upload.pk,
-                    "file_name": upload.file_name,
-                    "sha256": upload.content_sha256,
-                    "rows": len(results),
-                    "records": count,
-                },
+                upload.created_by,
+                upload,
+                sha256=upload.content_sha256,
+                rows=len(results),
+                records=count,
             )
     except importing.ImportFileError as error:
         return _finish_rejected(upload, [], message=str(error))

@@ -14,14 +14,13 @@ from django.utils import timezone
 
 from convenor.core import access, audit
 from convenor.core.models import Partnership, User
-from convenor.ops import jobs
 
 from ..access_rules import may_link
 from ..batches import in_batches
 from ..models import Entity, LinkageRun, MatchPair, Record
 from ..selectors import current_decisions
+from .background import queue_or_run
 from .entities import delete_empty_entities, hand_over_references
-from .imports import run_in_background
 
 logger = logging.getLogger(__name__)
 
@@ -34,15 +33,12 @@ def start_linkage(
     progress: Callable[[str, float], None] | None = None,
 ) -> LinkageRun:
     """Link the partnership's records again, in the background or now; one run at a time."""
-    if background is None:
-        background = run_in_background()
-    with transaction.atomic():
-        run, queued = _queue_linkage(actor, partnership)
-        if queued and background:
-            jobs.enqueue("link_partnership", run.pk)
-    if queued and not background:
-        run = run_linkage(run.pk, progress=progress)
-    return run
+    return queue_or_run(
+        lambda: _queue_linkage(actor, partnership),
+        "link_partnership",
+        lambda run: run_linkage(run.pk, progress=progress),
+        background,
+    )
 
 
 def _queue_linkage(actor: User, partnership: Partnership) -> tuple[LinkageRun, bool]:

@@ -56,18 +56,6 @@ def entity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "threat/entity_detail.html", _entity_context(request, entity))
 
 
-def _merge(request: HttpRequest, entity: Entity, form: MergeForm) -> int:
-    """Merge the form's entity into ``entity``; the number of the one merged in."""
-    other = form.cleaned_data["other"]
-    services.merge_entities(request.user, entity, other, form.cleaned_data["reason"])
-    return other.pk
-
-
-def _split(request: HttpRequest, entity: Entity, form: SplitForm) -> Entity:
-    record = selectors.entity_record_or_404(request.user, entity, form.cleaned_data["record"])
-    return services.split_record(request.user, record, form.cleaned_data["reason"])
-
-
 def _entity_form(request, pk: int, form_class, name: str, save, message, next_page=None, **kwargs):
     """A form posted from the entity page, shown again there (as ``name``) when refused.
     ``save``, ``message`` and ``next_page`` are functions of the entity (and the form, or what
@@ -77,7 +65,7 @@ def _entity_form(request, pk: int, form_class, name: str, save, message, next_pa
         request,
         form_class,
         form_kwargs=kwargs,
-        save=lambda form: save(request, entity, form),
+        save=lambda form: save(entity, form),
         template="threat/entity_detail.html",
         context=lambda form: _entity_context(request, entity, **{name: form}),
         success_url=lambda saved: next_page(entity, saved) if next_page else entity,
@@ -88,26 +76,31 @@ def _entity_form(request, pk: int, form_class, name: str, save, message, next_pa
 @staff_page
 @require_POST
 def entity_merge(request: HttpRequest, pk: int) -> HttpResponse:
-    return _entity_form(
-        request,
-        pk,
-        MergeForm,
-        "merge_form",
-        _merge,
-        message=lambda entity, other_pk: f"E{other_pk} merged into {entity}",
-        user=request.user,
-    )
+    def merge(entity: Entity, form: MergeForm) -> int:
+        """Merge the form's entity into ``entity``; the number of the one merged in."""
+        other = form.cleaned_data["other"]
+        services.merge_entities(request.user, entity, other, form.cleaned_data["reason"])
+        return other.pk
+
+    def merged(entity: Entity, other_pk: int) -> str:
+        return f"E{other_pk} merged into {entity}"
+
+    return _entity_form(request, pk, MergeForm, "merge_form", merge, merged, user=request.user)
 
 
 @staff_page
 @require_POST
 def entity_split(request: HttpRequest, pk: int) -> HttpResponse:
+    def split(entity: Entity, form: SplitForm) -> Entity:
+        record = selectors.entity_record_or_404(request.user, entity, form.cleaned_data["record"])
+        return services.split_record(request.user, record, form.cleaned_data["reason"])
+
     return _entity_form(
         request,
         pk,
         SplitForm,
         "split_form",
-        _split,
+        split,
         message=lambda entity, new_entity: f"The record is now {new_entity}",
         # The entity goes on if records remain in it; otherwise the new one is all there is.
         next_page=lambda entity, new_entity: entity if entity.records.exists() else new_entity,
