@@ -288,7 +288,7 @@ def test_compare_two_versions_side_by_side(client, login, profiles):
     assert response.status_code == 200
     text = response.content.decode()
     assert "Version 1 (2025Q3)" in text and "Version 2 (2025Q4)" in text
-    assert "Area: local authorities" in text
+    assert "Local authorities in the profile" in text
     response = client.get(f"/profiles/{profiles.profile.pk}/compare/", {"before": 1, "after": 1})
     assert "Choose two different versions" in response.content.decode()
     assert first.number == 1 and second.number == 2

@@ -240,7 +240,8 @@ def test_figures_match_the_hand_count(profiles, counted, dataset):
     response = f["response"]
     assert response["level"] == "priority"
     texts = [r["text"] for r in response["reasons"]]
-    assert "1 organised crime group(s) in band 1 (the highest threat) operate here" in texts
+    assert "1 organised crime group in band 1 (the highest threat) operates here" in texts
+    assert "3 active organised crime groups operate here" in texts
     assert "Intelligence reports rose by 200% on the quarter before" in texts
 
 
@@ -321,9 +322,12 @@ def test_partner_records_linked_to_group_networks(profiles, counted, dataset):
     assert partner["datasets"][0]["linked_to_groups"] == 2  # preston_1 and its associate
     assert version.figures["metrics"]["partner_data.linked_records"] == 2
     opportunities = version.figures["sections"]["opportunities"]["figures"]["opportunities"]
-    protect = [o for o in opportunities if o["p"] == "protect" and "records linked" in o["text"]]
+    protect = [o for o in opportunities if o["p"] == "protect" and "group networks" in o["text"]]
     assert protect[0]["partner"] == "Partner Council"
-    assert "Review the 2 taxi and private hire licences records" in protect[0]["text"]
+    assert protect[0]["text"].startswith(
+        "Review the 2 records in Taxi and private hire licences (Partner Council) linked to "
+        "group networks"
+    )
     vulnerabilities = version.figures["sections"]["vulnerabilities"]["figures"]
     assert vulnerabilities["sectors"] == [
         {"label": "Taxi and private hire licences", "holder": "Partner Council", "linked": 2}

@@ -152,8 +152,8 @@ def test_response_level_is_the_highest_rule_that_applies_with_every_reason():
     assert decision.level == "priority"
     assert decision.label == "Priority response"
     texts = [r["text"] for r in decision.reasons]
-    assert texts[0].startswith("1 organised crime group(s) in band 1")
-    assert "3 active organised crime group(s) operate here" in texts
+    assert texts[0] == "1 organised crime group in band 1 (the highest threat) operates here"
+    assert "3 active organised crime groups operate here" in texts
     assert not any("intelligence reports in the period" in t for t in texts)  # 5 < 20
     assert "partner_data.linked_records" in decision.not_evaluated
 

@@ -72,7 +72,8 @@ GROUPS = [
             (
                 "Tyler Hargreaves",
                 "peripheral",
-                "Runner, aged 16; referred to the Twilight Project.",
+                "Runner; referred to the Twilight Project.",
+                16,  # years old today: his date of birth is worked out from it
             ),
         ],
         "assessments": [
@@ -212,6 +213,11 @@ GROUPS = [
 ]
 
 
+def _born_aged(years: int, today: datetime.date) -> datetime.date:
+    """A date of birth that makes someone ``years`` old today (and for the next few months)."""
+    return today - datetime.timedelta(days=round(365.25 * years) + 120)
+
+
 def _link_entity(user: User, partnership: Partnership, name: str):
     """The threat demo's entity for ``name`` in the partnership, if it has one."""
     try:
@@ -257,12 +263,13 @@ def load_demo() -> str:
                     "areas": list(Area.objects.filter(code__in=spec["areas"])),
                 },
             )
-        for name, role, notes in spec["members"]:
+        for name, role, notes, *age in spec["members"]:
             member = group.members.filter(name=name).first()
             if member is None:
-                member = services.add_member(
-                    officer, group, {"name": name, "role": role, "notes": notes}
-                )
+                fields = {"name": name, "role": role, "notes": notes}
+                if age:
+                    fields["date_of_birth"] = _born_aged(age[0], today)
+                member = services.add_member(officer, group, fields)
             if member.entity_id is None:
                 entity = _link_entity(officer, partnership, name)
                 if entity is not None:

@@ -161,9 +161,16 @@ class MemberForm(_Labelled, forms.ModelForm):
 
     class Meta:
         model = GroupMember
-        fields = ["name", "role", "notes"]
-        widgets = {"role": forms.RadioSelect, "notes": forms.Textarea(attrs={"rows": 3})}
-        labels = {"role": "Role in the group"}
+        fields = ["name", "role", "date_of_birth", "notes"]
+        widgets = {
+            "role": forms.RadioSelect,
+            "date_of_birth": forms.DateInput(attrs={"type": "date"}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {"role": "Role in the group", "date_of_birth": "Date of birth (optional)"}
+        error_messages = {
+            "date_of_birth": {"invalid": "Enter the date of birth as a real date, like 2009-03-27"}
+        }
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)

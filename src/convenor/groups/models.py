@@ -15,6 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
+from django.utils import timezone
 
 from convenor.core.models import Area, Organisation, Partnership
 
@@ -147,6 +148,11 @@ class GroupMember(models.Model):
         related_name="group_memberships",
         help_text="The person or business in the partnership's linked records, if known",
     )
+    date_of_birth = models.DateField(
+        null=True,
+        blank=True,
+        help_text="If known: profiles count members under 18 as children exploited by the group",
+    )
     notes = models.TextField(blank=True)
     added_at = models.DateTimeField(auto_now_add=True)
 
@@ -164,6 +170,16 @@ class GroupMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_role_display().lower()}, {self.group})"
+
+    def clean(self) -> None:
+        if self.date_of_birth is not None:
+            today = timezone.localdate()
+            if self.date_of_birth > today:
+                raise ValidationError({"date_of_birth": "The date of birth must be in the past"})
+            if today.year - self.date_of_birth.year > 120:
+                raise ValidationError(
+                    {"date_of_birth": "The date of birth must be within the last 120 years"}
+                )
 
     @property
     def owner_organisation(self) -> Organisation:

@@ -57,10 +57,14 @@ class ProfileSerializer(serializers.ModelSerializer):
 
 class VersionSerializer(VersionSummarySerializer):
     profile = serializers.PrimaryKeyRelatedField(read_only=True)
-    figures = serializers.JSONField(read_only=True)
+    figures = serializers.SerializerMethodField()
 
     class Meta(VersionSummarySerializer.Meta):
         fields = [*VersionSummarySerializer.Meta.fields, "profile", "error", "figures"]
+
+    def get_figures(self, version) -> dict:
+        """As the requester may read them: group-derived facts only for groups they may see."""
+        return selectors.figures_for_reader(self.context["request"].user, version.figures)
 
 
 class BuildSerializer(serializers.Serializer):

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .wording import metric_label
+
 
 @dataclass(frozen=True)
 class MetricChange:
@@ -32,11 +34,6 @@ class MetricChange:
         if self.change < 0:
             return "down"
         return "same"
-
-
-def metric_label(key: str) -> str:
-    section, _, name = key.partition(".")
-    return f"{section.replace('_', ' ').capitalize()}: {name.replace('_', ' ')}"
 
 
 def _groups(figures: dict) -> dict[str, dict]:
@@ -85,6 +82,12 @@ def rank_changes(a: dict, b: dict) -> list[dict]:
     ]
 
 
+def _titles(figures: dict, keys: set[str]) -> list[str]:
+    """The titles of a version's sections (what the reader knows them by), not their keys."""
+    sections = figures.get("sections", {})
+    return sorted(sections[k].get("title") or k.replace("_", " ").capitalize() for k in keys)
+
+
 def compare_versions(before, after) -> dict:
     a, b = before.figures or {}, after.figures or {}
     am, bm = a.get("metrics", {}), b.get("metrics", {})
@@ -110,6 +113,6 @@ def compare_versions(before, after) -> dict:
         },
         "groups": group_changes(a, b),
         "threat_areas": rank_changes(a, b),
-        "sections_added": sorted(b_sections - a_sections),
-        "sections_removed": sorted(a_sections - b_sections),
+        "sections_added": _titles(b, b_sections - a_sections),
+        "sections_removed": _titles(a, a_sections - b_sections),
     }

@@ -12,6 +12,8 @@ from typing import Any
 
 import yaml
 
+from .wording import unbalanced_braces
+
 DEFAULT_CONFIG = Path(__file__).parent / "reference" / "profile.yaml"
 TESTS = ("at_least", "above", "at_most", "below")
 
@@ -44,6 +46,35 @@ class ResponseRule:
 
 
 @dataclass(frozen=True)
+class ExploitationRule:
+    """A kind of exploitation and how the profile recognises it: in a group (its members' ages
+    and roles, threat areas, harm characteristics, the words of its description; ``match``
+    says whether any or all of the group tests must hold) and in intelligence reports (their
+    threat areas). Where it is seen, the profile offers ``prevent`` as a Prevent opportunity."""
+
+    code: str
+    name: str
+    match: str = "any"
+    members_younger_than: int | None = None
+    member_roles: tuple[str, ...] = ()
+    threat_areas: tuple[str, ...] = ()
+    harm_characteristics: tuple[str, ...] = ()
+    description_mentions: tuple[str, ...] = ()
+    intelligence_threat_areas: tuple[str, ...] = ()
+    prevent: str = ""
+    public: bool = False
+
+    @property
+    def has_group_tests(self) -> bool:
+        return bool(
+            self.members_younger_than
+            or self.threat_areas
+            or self.harm_characteristics
+            or self.description_mentions
+        )
+
+
+@dataclass(frozen=True)
 class ResponseLevels:
     levels: tuple[str, ...]
     labels: dict[str, str]
@@ -60,6 +91,7 @@ class ProfileConfig:
     trend_quarters: int
     response: ResponseLevels
     vulnerability_threat_areas: tuple[str, ...] = ()
+    exploitation: tuple[ExploitationRule, ...] = ()
     best_placed: dict[str, list[str]] = field(default_factory=dict)
     source: str = field(default="")
 
@@ -132,18 +164,26 @@ def parse_config(data: Any, source: str = "") -> ProfileConfig:
         number = rule[tests[0]]
         if isinstance(number, bool) or not isinstance(number, int | float):
             raise ConfigError(f"{where}.{tests[0]} must be a number")
-        reason = rule.get("reason") or f"{metric} is {{value}}"
+        reason = rule.get("reason", "")
         if not isinstance(reason, str):
             raise ConfigError(f"{where}.reason must be text")
+        if unbalanced_braces(reason):
+            raise ConfigError(
+                f"{where}.reason may hold only {{value}} and word choices like {{group|groups}}"
+            )
         public_reason = rule.get("public_reason", "")
         if not isinstance(public_reason, str):
             raise ConfigError(f"{where}.public_reason must be text")
-        if "{value}" in public_reason:
-            raise ConfigError(f"{where}.public_reason is published: it cannot show {{value}}")
+        if "{" in public_reason or "}" in public_reason:
+            raise ConfigError(
+                f"{where}.public_reason is published: it cannot show {{value}} or choose its "
+                "words by it"
+            )
         rules.append(ResponseRule(level, metric, tests[0], float(number), reason, public_reason))
     vulnerable = data.get("vulnerability_threat_areas") or []
     if not isinstance(vulnerable, list) or not all(isinstance(v, str) for v in vulnerable):
         raise ConfigError("vulnerability_threat_areas must be a list of threat area codes")
+    exploitation = _exploitation_rules(data.get("exploitation") or [])
     best_placed = data.get("best_placed") or {}
     if not isinstance(best_placed, dict) or not all(
         isinstance(k, str) and isinstance(v, list) and all(isinstance(x, str) for x in v)
@@ -152,6 +192,7 @@ def parse_config(data: Any, source: str = "") -> ProfileConfig:
         raise ConfigError("best_placed must map each P to a list of organisation kinds")
     return ProfileConfig(
         vulnerability_threat_areas=tuple(vulnerable),
+        exploitation=exploitation,
         best_placed={str(k): list(v) for k, v in best_placed.items()},
         suppression_threshold=threshold,
         grid_metres=grid,
@@ -161,6 +202,74 @@ def parse_config(data: Any, source: str = "") -> ProfileConfig:
         ),
         source=source,
     )
+
+
+_TEXT_LISTS = (
+    "member_roles",
+    "threat_areas",
+    "harm_characteristics",
+    "description_mentions",
+    "intelligence_threat_areas",
+)
+
+
+def _exploitation_rules(raw: Any) -> tuple[ExploitationRule, ...]:
+    if not isinstance(raw, list):
+        raise ConfigError("exploitation must be a list of kinds of exploitation")
+    rules, codes = [], set()
+    for index, item in enumerate(raw, start=1):
+        where = f"exploitation[{index}]"
+        if not isinstance(item, dict):
+            raise ConfigError(f"{where} must be a mapping")
+        unknown = set(item) - {
+            "code", "name", "match", "members_younger_than", "prevent", "public", *_TEXT_LISTS
+        }  # fmt: skip
+        if unknown:
+            raise ConfigError(f"{where} has unknown keys: {', '.join(sorted(map(str, unknown)))}")
+        for key in ("code", "name"):
+            if not isinstance(item.get(key), str) or not item[key].strip():
+                raise ConfigError(f"{where}.{key} must be text")
+        if item["code"] in codes:
+            raise ConfigError(f"{where}.code {item['code']} is used twice")
+        codes.add(item["code"])
+        match = item.get("match", "any")
+        if match not in ("any", "all"):
+            raise ConfigError(f"{where}.match must be any or all")
+        lists = {}
+        for key in _TEXT_LISTS:
+            value = item.get(key) or []
+            if not isinstance(value, list) or not all(
+                isinstance(v, str) and v.strip() for v in value
+            ):
+                raise ConfigError(f"{where}.{key} must be a list of text")
+            lists[key] = tuple(v.strip() for v in value)
+        age = None
+        if item.get("members_younger_than") is not None:
+            age = _whole(item, "members_younger_than", where, 1, 120)
+        if lists["member_roles"] and age is None:
+            raise ConfigError(f"{where}.member_roles needs members_younger_than")
+        prevent = item.get("prevent", "")
+        if not isinstance(prevent, str):
+            raise ConfigError(f"{where}.prevent must be text")
+        public = item.get("public", False)
+        if not isinstance(public, bool):
+            raise ConfigError(f"{where}.public must be true or false")
+        rule = ExploitationRule(
+            code=item["code"].strip(),
+            name=item["name"].strip(),
+            match=match,
+            members_younger_than=age,
+            prevent=prevent.strip(),
+            public=public,
+            **lists,
+        )
+        if not rule.has_group_tests and not rule.intelligence_threat_areas:
+            raise ConfigError(
+                f"{where} needs a test: members_younger_than, threat_areas, "
+                "harm_characteristics, description_mentions or intelligence_threat_areas"
+            )
+        rules.append(rule)
+    return tuple(rules)
 
 
 def load_config(path: str | Path | None = None) -> ProfileConfig:

@@ -10,6 +10,7 @@ from django.template.loader import render_to_string, select_template
 from django.utils.safestring import mark_safe
 
 from .mapping import render_map_svg
+from .wording import metric_label
 
 _EXTRAS: dict[str, Callable[[dict, dict], dict]] = {}
 
@@ -104,9 +105,12 @@ def section_context(figures: dict, *, public: bool = False, version=None, prefix
         if key in _EXTRAS:
             item.update(_EXTRAS[key](item["figures"], options))
         sections.append(item)
+    response = dict((figures or {}).get("response", {}))
+    # Frozen versions hold metric keys; the reader sees their labels.
+    response["not_evaluated"] = [metric_label(k) for k in response.get("not_evaluated", [])]
     return {
         "sections": sections,
-        "response": (figures or {}).get("response", {}),
+        "response": response,
         "missing_sections": (figures or {}).get("missing_sections", []),
         "figures": figures or {},
     }
@@ -120,11 +124,13 @@ def pdf_available() -> bool:
     return True
 
 
-def render_version_pdf(version, base_url: str | None = None) -> bytes:
+def render_version_pdf(version, base_url: str | None = None, figures: dict | None = None) -> bytes:
+    """The version as a PDF; ``figures``: as its reader may read them (selectors)."""
     from convenor.reports import render_pdf
 
     context = {"version": version, "profile": version.profile}
-    context.update(section_context(version.figures, version=version, prefix="pdf-"))
+    figures = version.figures if figures is None else figures
+    context.update(section_context(figures, version=version, prefix="pdf-"))
     html = render_to_string("profiles/version_pdf.html", context)
     return render_pdf(html, base_url=base_url)
 

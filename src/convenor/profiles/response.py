@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .config import ResponseLevels
+from .wording import fill, metric_label
 
 
 @dataclass(frozen=True)
@@ -28,10 +29,6 @@ class ResponseDecision:
         }
 
 
-def _format(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
-
-
 def decide(metrics: dict[str, float], rules: ResponseLevels) -> ResponseDecision:
     rank = {level: index for index, level in enumerate(rules.levels)}
     level = rules.levels[0]
@@ -43,6 +40,7 @@ def decide(metrics: dict[str, float], rules: ResponseLevels) -> ResponseDecision
             not_evaluated.append(rule.metric)
             continue
         if rule.applies(value):
+            template = rule.reason or f"{metric_label(rule.metric)}: {{value}}"
             reasons.append(
                 {
                     "level": rule.level,
@@ -50,8 +48,8 @@ def decide(metrics: dict[str, float], rules: ResponseLevels) -> ResponseDecision
                     "metric": rule.metric,
                     "value": value,
                     "rule": rule.describe(),
-                    "text": rule.reason.replace("{value}", _format(value)),
-                    "template": rule.reason,
+                    "text": fill(template, value),
+                    "template": template,
                     "public_text": rule.public_reason,
                 }
             )

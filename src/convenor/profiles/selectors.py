@@ -94,3 +94,37 @@ def action_owners(user: User, version: ProfileVersion) -> tuple[QuerySet, QueryS
         user, User.objects.filter(is_active=True, pk__in=holders.values("user_id"))
     ).order_by("last_name", "first_name")
     return organisations, people
+
+
+def figures_for_reader(user: User, figures: dict) -> dict:
+    """A version's figures as ``user`` may read them: the facts a profile draws from a group
+    (what shows exploitation in it) only for the groups the reader may see, each linked to its
+    page; the others are folded into the count. The frozen figures are not changed."""
+    section = (figures or {}).get("sections", {}).get("vulnerabilities")
+    kinds = section.get("figures", {}).get("exploitation") if section else None
+    if not kinds:
+        return figures
+    from django.apps import apps
+    from django.urls import reverse
+
+    ids = {n["id"] for kind in kinds for n in kind.get("named", [])}
+    seen: set[int] = set()
+    if ids and apps.is_installed("convenor.groups"):
+        from convenor.groups.models import OrganisedCrimeGroup
+
+        seen = set(
+            visible(user, OrganisedCrimeGroup.objects.filter(pk__in=ids)).values_list(
+                "pk", flat=True
+            )
+        )
+    read = []
+    for kind in kinds:
+        named = [
+            {**n, "url": reverse("groups:detail", args=[n["id"]])}
+            for n in kind.get("named", [])
+            if n["id"] in seen
+        ]
+        hidden = len(kind.get("named", [])) - len(named)
+        read.append({**kind, "named": named, "not_named": kind.get("not_named", 0) + hidden})
+    vulnerabilities = {**section, "figures": {**section["figures"], "exploitation": read}}
+    return {**figures, "sections": {**figures["sections"], "vulnerabilities": vulnerabilities}}

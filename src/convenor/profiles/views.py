@@ -133,7 +133,8 @@ def version_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     if version.status == ProfileVersion.Status.BUILT:
         services.read_version(request.user, version)
         summary = selectors.summary_of(version)
-        context.update(section_context(version.figures, version=version))
+        figures = selectors.figures_for_reader(request.user, version.figures)
+        context.update(section_context(figures, version=version))
         _links_for_viewer(request.user, version, context["sections"])
         boards = services.boards_for(request.user, version.profile)
         if boards is not None and boards.exists():
@@ -172,7 +173,11 @@ def version_pdf(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     if version.status != ProfileVersion.Status.BUILT or not pdf_available():
         raise Http404("No PDF for this version")
     services.read_version(request.user, version, how="pdf_exported")
-    pdf = render_version_pdf(version, request.build_absolute_uri("/"))
+    pdf = render_version_pdf(
+        version,
+        request.build_absolute_uri("/"),
+        figures=selectors.figures_for_reader(request.user, version.figures),
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="soc-local-profile-{version.profile_id}-v{version.number}-'

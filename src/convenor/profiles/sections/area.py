@@ -9,7 +9,16 @@ from django.apps import apps
 from convenor.core.models import Area, InformationSharingAgreement
 
 from ..mapping import map_figure, outlines_for, public_map_figure
+from ..wording import label_metrics
 from . import BuildContext, SectionResult, Source, public_view, section
+
+label_metrics(
+    {
+        "area.local_authorities": "Local authorities in the profile",
+        "area.partners": "Partners working in the area",
+        "map.located": "Records and reports placed on the map",
+    }
+)
 
 # Providers of located points for the map: fn(ctx) -> (points, sources, description), each
 # with the Convenor apps it needs.

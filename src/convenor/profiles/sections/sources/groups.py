@@ -9,10 +9,58 @@ from django.db.models import OuterRef, Subquery
 from convenor.core.access import visible
 
 from ...disclosure import count as published_count
+from ...wording import label_metrics
 from .. import BuildContext, SectionResult, Source, public_view, section
 from .common import GROUPS, latest_iso
 
 # --- Organised crime groups ---------------------------------------------------------------
+
+
+label_metrics(
+    {
+        "groups.total": "Organised crime groups operating here",
+        "groups.active": "Active organised crime groups",
+        "groups.unassessed": "Groups not yet assessed",
+        "groups.highest_score": "Highest group threat score",
+        "groups.not_shared_here": "Groups not shared in this partnership (counted, not named)",
+        "groups.band_1": "Groups in band 1 (high)",
+        "groups.band_2": "Groups in band 2 (medium)",
+        "groups.band_3": "Groups in band 3 (low)",
+    }
+)
+
+
+def groups_in_area(ctx: BuildContext) -> list:
+    """The groups the builder may see operating in the area (not archived), with their band as
+    assessed by the end of the period: read once, shared by the sections that need them."""
+
+    def read() -> list:
+        from convenor.groups.models import Assessment, OrganisedCrimeGroup
+
+        latest = Assessment.objects.filter(
+            group=OuterRef("pk"), assessed_on__lte=ctx.period.end
+        ).order_by("-assessed_on", "-recorded_at", "-pk")
+        return list(
+            visible(ctx.user, OrganisedCrimeGroup.objects.all())
+            .filter(areas__code__in=ctx.area_codes)
+            .exclude(status=OrganisedCrimeGroup.Status.ARCHIVED)
+            .distinct()
+            .annotate(
+                period_score=Subquery(latest.values("score")[:1]),
+                period_band=Subquery(latest.values("band")[:1]),
+                period_band_label=Subquery(latest.values("band_label")[:1]),
+                period_assessed_on=Subquery(latest.values("assessed_on")[:1]),
+            )
+            .select_related("owning_organisation")
+            .prefetch_related("threat_areas", "harm_characteristics")
+        )
+
+    return ctx.cached("groups_in_area", read)
+
+
+def shared_here(ctx: BuildContext, group) -> bool:
+    """A group is named in the profile only when it is shared in the profile's partnership."""
+    return group.partnership_id == ctx.partnership.pk
 
 
 @section(
@@ -25,27 +73,10 @@ from .common import GROUPS, latest_iso
     "builder may see are counted only.",
 )
 def groups_section(ctx: BuildContext) -> SectionResult:
-    from convenor.groups.models import Assessment, GroupMember, OrganisedCrimeGroup
+    from convenor.groups.models import GroupMember, OrganisedCrimeGroup
 
-    latest = Assessment.objects.filter(
-        group=OuterRef("pk"), assessed_on__lte=ctx.period.end
-    ).order_by("-assessed_on", "-recorded_at", "-pk")
-    groups = (
-        visible(ctx.user, OrganisedCrimeGroup.objects.all())
-        .filter(areas__code__in=ctx.area_codes)
-        .exclude(status=OrganisedCrimeGroup.Status.ARCHIVED)
-        .distinct()
-        .annotate(
-            period_score=Subquery(latest.values("score")[:1]),
-            period_band=Subquery(latest.values("band")[:1]),
-            period_band_label=Subquery(latest.values("band_label")[:1]),
-            period_assessed_on=Subquery(latest.values("assessed_on")[:1]),
-        )
-        .select_related("owning_organisation")
-        .prefetch_related("threat_areas", "harm_characteristics")
-    )
-    groups = list(groups)
-    shared = [g for g in groups if g.partnership_id == ctx.partnership.pk]
+    groups = groups_in_area(ctx)
+    shared = [g for g in groups if shared_here(ctx, g)]
     members = Counter(
         (row["group"], row["role"])
         for row in GroupMember.objects.filter(group__in=[g.pk for g in shared]).values(

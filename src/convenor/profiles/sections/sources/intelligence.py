@@ -12,11 +12,21 @@ from convenor.core.access import visible
 
 from ...disclosure import count as published_count
 from ...periods import Period
+from ...wording import label_metrics
 from .. import BuildContext, SectionResult, Source, public_view, section
 from ..area import register_point_source
 from .common import INTELLIGENCE, P_LABELS, P_ORDER, area_ids, latest_iso
 
 # --- Intelligence ----------------------------------------------------------------------------
+
+label_metrics(
+    {
+        "intelligence.reports": "Intelligence reports in the period",
+        "intelligence.previous_reports": "Intelligence reports in the quarter before",
+        "intelligence.change_percent": "Change in intelligence reports on the quarter before (%)",
+        **{f"intelligence.{p}": f"Intelligence reports pointing to {P_LABELS[p]}" for p in P_ORDER},
+    }
+)
 
 
 def window_reports(ctx: BuildContext) -> list[dict]:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections import Counter
 
+from ...wording import choose, label_metrics, plural
 from .. import BuildContext, SectionResult, Source, public_view, section
 from ..area import local_partners
 from .common import GROUPS, P_LABELS, P_ORDER
+
+label_metrics({f"opportunities.{p}": f"{P_LABELS[p]} opportunities" for p in P_ORDER})
 
 # --- Opportunities for each P -------------------------------------------------------------
 
@@ -24,6 +27,20 @@ def _best_placed(ctx: BuildContext, p: str, exclude: set[str] = frozenset()) -> 
             if org.kind == kind and org.name not in exclude:
                 return org.name
     return ctx.partnership.lead_organisation.name
+
+
+def _exploitation_basis(kind: dict) -> str:
+    """Why a Prevent opportunity is offered, in counts only (no group, member or age)."""
+    parts = []
+    if kind["groups"]:
+        parts.append(
+            f"{kind['name']}: seen in {plural(kind['groups'], 'organised crime group')} "
+            "operating here"
+        )
+    if kind["intelligence_reports"]:
+        lead = "" if parts else f"{kind['name']}: "
+        parts.append(f"{lead}{plural(kind['intelligence_reports'], 'intelligence report')}")
+    return " and ".join(parts) + (" in the period" if kind["intelligence_reports"] else "")
 
 
 @section(
@@ -58,9 +75,9 @@ def opportunities_section(ctx: BuildContext) -> SectionResult:
                 items.append(
                     {
                         "p": "protect",
-                        "text": f"Review the {d['linked_to_groups']} {d['label'].lower()} "
-                        "records linked to group networks (licence reviews, contract "
-                        "checks, tenancy enforcement)",
+                        "text": f"Review the {plural(d['linked_to_groups'], 'record')} in "
+                        f"{d['label']} ({d['holder']}) linked to group networks (licence "
+                        "reviews, contract checks, tenancy enforcement)",
                         "partner": d["holder"],
                         "basis": f"{d['label']} held by {d['holder']}",
                         "threat_areas": [],
@@ -68,6 +85,18 @@ def opportunities_section(ctx: BuildContext) -> SectionResult:
                 )
     vulnerabilities = ctx.results.get("vulnerabilities")
     if vulnerabilities is not None:
+        for kind in vulnerabilities.figures.get("exploitation", []):
+            if kind["prevent"]:
+                items.append(
+                    {
+                        "p": "prevent",
+                        "text": kind["prevent"],
+                        "partner": _best_placed(ctx, "prevent"),
+                        "basis": _exploitation_basis(kind),
+                        "threat_areas": [],
+                        "public": kind["public"],
+                    }
+                )
         for v in vulnerabilities.figures["people_at_risk"][:3]:
             items.append(
                 {
@@ -75,7 +104,7 @@ def opportunities_section(ctx: BuildContext) -> SectionResult:
                     "text": f"Identify and divert people at risk of {v['name'].lower()} "
                     "(referral pathways, diversion programmes)",
                     "partner": _best_placed(ctx, "prevent"),
-                    "basis": f"{v['reports']} intelligence report(s) in the period",
+                    "basis": f"{plural(v['reports'], 'intelligence report')} in the period",
                     "threat_areas": [v["name"]],
                     "public": True,
                 }
@@ -87,7 +116,7 @@ def opportunities_section(ctx: BuildContext) -> SectionResult:
                     "text": f"Community reassurance and resilience in {place['district']}, "
                     "where intelligence reports concentrate",
                     "partner": _best_placed(ctx, "prepare"),
-                    "basis": f"{place['reports']} intelligence report(s) in the period",
+                    "basis": f"{plural(place['reports'], 'intelligence report')} in the period",
                     "threat_areas": [],
                 }
             )
@@ -102,7 +131,8 @@ def opportunities_section(ctx: BuildContext) -> SectionResult:
                     "text": f"Protect businesses and services from {top[0]['name'].lower()} "
                     "(desktop audits of council services, awareness for licensed trades)",
                     "partner": _best_placed(ctx, "protect"),
-                    "basis": f"{protect['count']} intelligence report(s) point to Protect",
+                    "basis": f"{plural(protect['count'], 'intelligence report')} "
+                    f"{choose(protect['count'], 'points', 'point')} to Protect",
                     "threat_areas": [top[0]["name"]],
                 }
             )

@@ -6,11 +6,19 @@ from collections import Counter
 
 from django.db.models import Count, Q
 
+from ...wording import label_metrics
 from .. import BuildContext, SectionResult, Source, public_view, section
 from ..area import register_point_source
 from .common import GROUPS, THREAT, area_ids
 
 # --- Partners' data -----------------------------------------------------------------------
+
+label_metrics(
+    {
+        "partner_data.records": "Partners' records in the area",
+        "partner_data.linked_records": "Partners' records linked to group networks",
+    }
+)
 
 
 def _group_entity_ids(ctx: BuildContext) -> set[int] | None:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from ...wording import label_metrics
 from .. import BuildContext, SectionResult, public_view, section
 from .common import GROUPS, name_key
 
 # --- Threat areas ranked by harm ----------------------------------------------------------
+
+label_metrics({"threat_areas.with_groups": "Threat areas with groups operating in them"})
 
 
 @section(
