@@ -110,9 +110,16 @@ def build_world() -> World:
     )
 
 
-def verified_login(client, user, *, authenticated_seconds_ago: float = 0):
+def verified_login(
+    client, user, *, authenticated_seconds_ago: float = 0, password_chosen: bool = True
+):
     """Sign ``client`` in as ``user`` with both factors, as the sign-in pages would: that counts
-    as a recent authentication (core/reauth.py) given ``authenticated_seconds_ago``."""
+    as a recent authentication (core/reauth.py) given ``authenticated_seconds_ago``. The person
+    has already replaced a one-time password (the demo's people have not) unless
+    ``password_chosen=False``."""
+    if password_chosen and user.must_change_password:
+        user.must_change_password = False
+        user.save(update_fields=["must_change_password"])
     device, _ = TOTPDevice.objects.get_or_create(
         user=user, confirmed=True, defaults={"name": "app"}
     )

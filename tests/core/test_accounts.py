@@ -126,13 +126,13 @@ def newcomer(analyst):
 
 @pytest.mark.parametrize("path", ["/", "/organisations/", "/account/", "/audit/"])
 def test_a_one_time_password_must_be_changed_before_anything_else(client, newcomer, path):
-    verified_login(client, newcomer)
+    verified_login(client, newcomer, password_chosen=False)
     response = client.get(path)
     assert response.status_code == 302 and response["Location"] == "/account/password/"
 
 
 def test_the_change_page_and_sign_out_stay_open_and_the_change_frees_the_person(client, newcomer):
-    verified_login(client, newcomer)
+    verified_login(client, newcomer, password_chosen=False)
     body = client.get("/account/password/").content.decode()
     assert 'data-testid="forced-change"' in body
     change(client, PASSWORD, NEW_PASSWORD)
