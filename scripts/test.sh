@@ -16,6 +16,7 @@ $BIN/bandit -ll -q -r src
 echo "== manage.py check --deploy, in production settings"
 env -u CONVENOR_TESTING -u CONVENOR_DEMO -u CONVENOR_DEBUG \
   CONVENOR_SECRET_KEY="$($BIN/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+  CONVENOR_AUDIT_KEY="$($BIN/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
   CONVENOR_BEHIND_TLS_PROXY=1 CONVENOR_ALLOWED_HOSTS=convenor.example.org \
   $BIN/python -m convenor.cli check --deploy --fail-level WARNING
 
