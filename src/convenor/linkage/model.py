@@ -393,13 +393,46 @@ _BLOCKING: tuple[tuple[tuple[str, ...], str | tuple[str, ...]], ...] = (
     ),
 )
 
+# Wide rules: any two of {first name, surname, date of birth, house number, street start} not
+# paired above, so a record with errors in three of the five keys still meets its match. Some of
+# them make too many pairs on big data without postcodes ("john" at number 12 of every town); each
+# is kept only while its pairs stay within WIDE_RULE_PAIRS_PER_RECORD per record (counted before
+# scoring, see wide_rules_within_budget).
+_WIDE_BLOCKING: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
+    (("date_of_birth", "address"), ("kind", "date_of_birth", "address_start")),
+    (("first_name", "address"), ("kind", "first_name", "address_start")),
+    (("surname", "address"), ("kind", "surname", "address_start")),
+    (("first_name", "address"), ("kind", "first_name", "address_number")),
+    (("surname", "address"), ("kind", "surname", "address_number")),
+)
+WIDE_RULE_PAIRS_PER_RECORD = 5.0
 
-def blocking_rules_for(columns_with_values: set[str]) -> list[BlockingRuleCreator | str]:
+
+def blocking_rules_for(
+    columns_with_values: set[str], wide_keys: list[tuple[str, ...]] | None = None
+) -> list[BlockingRuleCreator | str]:
+    """The blocking rules for data with values in these columns; wide_keys: the wide rules' keys
+    to add (from wide_rules_within_budget; none when not given)."""
     rules: list[BlockingRuleCreator | str] = []
     for needs, rule in _BLOCKING:
         if set(needs) <= columns_with_values:
             rules.append(rule if isinstance(rule, str) else block_on(*rule))
+    rules.extend(block_on(*keys) for keys in wide_keys or [])
     return rules
+
+
+def wide_rules_within_budget(frame, columns_with_values: set[str]) -> list[tuple[str, ...]]:
+    """The wide rules' keys whose pairs, counted from the records' key groups (n * (n - 1) / 2
+    per group of equal, non-null keys), stay within WIDE_RULE_PAIRS_PER_RECORD per record."""
+    budget = WIDE_RULE_PAIRS_PER_RECORD * len(frame)
+    kept: list[tuple[str, ...]] = []
+    for needs, keys in _WIDE_BLOCKING:
+        if not set(needs) <= columns_with_values:
+            continue
+        sizes = frame.groupby(list(keys), dropna=True, sort=False).size()
+        if float((sizes * (sizes - 1) / 2).sum()) <= budget:
+            kept.append(keys)
+    return kept
 
 
 def deterministic_fields_for(columns_with_values: set[str]) -> list[tuple[str, ...]]:

@@ -289,7 +289,9 @@ def link_records(
             link_type="dedupe_only",
             unique_id_column_name="record_id",
             comparisons=[field_.comparison() for field_ in fields],
-            blocking_rules_to_generate_predictions=model.blocking_rules_for(present),
+            blocking_rules_to_generate_predictions=model.blocking_rules_for(
+                present, model.wide_rules_within_budget(frame, present)
+            ),
             probability_two_random_records_match=_prior_share_of_matches(count),
             retain_matching_columns=False,
             retain_intermediate_calculation_columns=True,
