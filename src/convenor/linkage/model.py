@@ -255,11 +255,24 @@ def _address_field() -> Field:
                     cll.ExactMatchLevel("address_number"),
                     cll.JaroWinklerLevel("address_words", 0.7),
                 ),
-                0.04,
+                0.03,
                 0.002,
             ),
-            Level("similar (Jaro-Winkler >= 0.7)", cll.JaroWinklerLevel(address, 0.7), 0.03, 0.05),
-            Level("different", None, 0.03, 0.9456),
+            # Words in any order, one of them mistyped or missing: parts shared, not letters.
+            Level(
+                "four or more words and numbers shared",
+                cll.ArrayIntersectLevel("address_tokens", 4),
+                0.02,
+                0.0005,
+            ),
+            Level(
+                "three words and numbers shared",
+                cll.ArrayIntersectLevel("address_tokens", 3),
+                0.015,
+                0.002,
+            ),
+            Level("similar (Jaro-Winkler >= 0.7)", cll.JaroWinklerLevel(address, 0.7), 0.025, 0.05),
+            Level("different", None, 0.01, 0.9431),
         ),
     )
 

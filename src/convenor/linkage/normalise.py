@@ -383,6 +383,16 @@ def address_parts(address: str | None) -> tuple[str | None, str | None]:
     return (match.group(1) if match else None), (words or None)
 
 
+@lru_cache(maxsize=200_000)
+def address_tokens(address: str | None) -> list[str] | None:
+    """The distinct words and numbers of a normalised address line, a flat's number left out:
+    two lines of one home written differently ("75 brooklyn wa 4171" and "75 scantlebury cres
+    brooklyn wa 4171") still share most of them, in whatever order and with one word mistyped."""
+    if not address:
+        return None
+    return sorted(set(_FLAT.sub(" ", address).split())) or None
+
+
 def normalise_text(value: Any) -> str | None:
     """Identifiers such as record_id and source: stripped text, or None."""
     return _text(value)

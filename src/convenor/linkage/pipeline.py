@@ -18,6 +18,7 @@ from .normalise import (
     NORMALISERS,
     RECORD_COLUMNS,
     address_parts,
+    address_tokens,
     infer_kind,
     name_variants,
     normalise_text,
@@ -25,7 +26,7 @@ from .normalise import (
     postcode_sector,
     sound_of,
 )
-from .training import floored, share_corrected_for_recall, train
+from .training import floored, share_corrected_for_recall, train, u_without_matches
 
 logger = logging.getLogger(__name__)
 # A library never prints: without these, Python's last-resort handler writes Splink's warnings to
@@ -40,7 +41,7 @@ COMPARED_COLUMNS = tuple(
 )
 
 
-LIST_COLUMNS = frozenset({"first_name_variants"})  # derived columns holding lists of text
+LIST_COLUMNS = frozenset({"first_name_variants", "address_tokens"})  # derived columns holding lists of text
 MIN_RECORDS_TO_TRAIN = 50  # below this, never train, whatever the settings say
 
 
@@ -148,6 +149,7 @@ def prepare_records(records: pd.DataFrame) -> pd.DataFrame:
     parts = [address_parts(address) for address in frame["address"]]
     frame["address_number"] = [number for number, _ in parts]
     frame["address_words"] = [words for _, words in parts]
+    frame["address_tokens"] = [address_tokens(address) for address in frame["address"]]
     # The street's first letters, within the postcode district when there is one: a block key.
     frame["address_start"] = [
         None if words is None else " ".join(filter(None, (words[:4], district)))
@@ -309,6 +311,7 @@ def link_records(
                 settings.deterministic_recall,
                 summary["training"],
             )
+            trained = u_without_matches(trained, summary["training"])
             trained = floored(trained, _prior_share_of_matches(count), summary["training"])
             linker = Linker(table, trained, log_level=None)
         else:
