@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import math
 import re
+import zlib
 import unicodedata
 from collections.abc import Mapping
 from functools import lru_cache
@@ -391,6 +392,17 @@ def address_tokens(address: str | None) -> list[str] | None:
     if not address:
         return None
     return sorted(set(_FLAT.sub(" ", address).split())) or None
+
+
+def token_bits(tokens: list[str] | None) -> int | None:
+    """A 63-bit signature of a set of words (one bit per word, by a stable hash): two sets
+    share at most as many words as their signatures share bits."""
+    if not tokens:
+        return None
+    bits = 0
+    for token in tokens:
+        bits |= 1 << (zlib.crc32(token.encode()) % 63)
+    return bits
 
 
 def normalise_text(value: Any) -> str | None:

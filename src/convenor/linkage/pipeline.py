@@ -19,6 +19,7 @@ from .normalise import (
     RECORD_COLUMNS,
     address_parts,
     address_tokens,
+    token_bits,
     infer_kind,
     name_variants,
     normalise_text,
@@ -41,7 +42,8 @@ COMPARED_COLUMNS = tuple(
 )
 
 
-LIST_COLUMNS = frozenset({"first_name_variants", "address_tokens"})  # derived columns holding lists of text
+LIST_COLUMNS = frozenset({"first_name_variants", "address_tokens"})
+INTEGER_COLUMNS = frozenset({"address_token_bits"})  # derived columns holding lists of text
 MIN_RECORDS_TO_TRAIN = 50  # below this, never train, whatever the settings say
 
 
@@ -150,6 +152,9 @@ def prepare_records(records: pd.DataFrame) -> pd.DataFrame:
     frame["address_number"] = [number for number, _ in parts]
     frame["address_words"] = [words for _, words in parts]
     frame["address_tokens"] = [address_tokens(address) for address in frame["address"]]
+    frame["address_token_bits"] = pd.array(
+        [token_bits(tokens) for tokens in frame["address_tokens"]], dtype="Int64"
+    )
     # The street's first letters, within the postcode district when there is one: a block key.
     frame["address_start"] = [
         None if words is None else " ".join(filter(None, (words[:4], district)))
@@ -210,9 +215,11 @@ def _spark_api(settings: LinkageSettings):
 
 def _register(api, frame: pd.DataFrame, engine: str):
     if engine == "spark":
-        from pyspark.sql.types import ArrayType, StringType, StructField, StructType
+        from pyspark.sql.types import ArrayType, LongType, StringType, StructField, StructType
 
         def spark_type(column: str):
+            if column in INTEGER_COLUMNS:
+                return LongType()
             return ArrayType(StringType()) if column in LIST_COLUMNS else StringType()
 
         schema = StructType(
