@@ -12,8 +12,8 @@ from __future__ import annotations
 import datetime
 import math
 import re
-import zlib
 import unicodedata
+import zlib
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
@@ -395,8 +395,8 @@ def address_tokens(address: str | None) -> list[str] | None:
 
 
 def token_bits(tokens: list[str] | None) -> int | None:
-    """A 63-bit signature of a set of words (one bit per word, by a stable hash): two sets
-    share at most as many words as their signatures share bits."""
+    """A 63-bit signature of a set of words: one bit per word, by a stable hash (two words may
+    fall on one bit)."""
     if not tokens:
         return None
     bits = 0

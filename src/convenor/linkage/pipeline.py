@@ -19,13 +19,13 @@ from .normalise import (
     RECORD_COLUMNS,
     address_parts,
     address_tokens,
-    token_bits,
     infer_kind,
     name_variants,
     normalise_text,
     postcode_district,
     postcode_sector,
     sound_of,
+    token_bits,
 )
 from .training import floored, share_corrected_for_recall, train, u_without_matches
 
