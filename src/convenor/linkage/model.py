@@ -88,7 +88,14 @@ def _first_name_field() -> Field:
             ),
             Level(
                 "nickname (Bill and William)",
-                cll.ArrayIntersectLevel("first_name_variants", 1),
+                # Signatures sharing no bit share no name: most pairs skip the lists.
+                _custom(
+                    "CASE WHEN (first_name_variants_bits_l & first_name_variants_bits_r) <> 0"
+                    " THEN array_length("
+                    "array_intersect(first_name_variants_l, first_name_variants_r)) >= 1"
+                    " ELSE FALSE END",
+                    "nickname (Bill and William)",
+                ),
                 0.03,
                 0.002,
             ),
@@ -235,7 +242,7 @@ def _tokens_shared(at_least: int) -> ComparisonLevelCreator:
     4,000 of those sharing three words), which then scores at the next level down."""
     return _custom(
         f"CASE WHEN bit_count(address_token_bits_l & address_token_bits_r) >= {at_least - 1}"
-        f" THEN len(list_intersect(address_tokens_l, address_tokens_r)) >= {at_least}"
+        f" THEN array_length(array_intersect(address_tokens_l, address_tokens_r)) >= {at_least}"
         " ELSE FALSE END",
         f"{at_least} or more words and numbers shared",
     )

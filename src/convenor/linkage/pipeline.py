@@ -42,8 +42,9 @@ COMPARED_COLUMNS = tuple(
 )
 
 
-LIST_COLUMNS = frozenset({"first_name_variants", "address_tokens"})
-INTEGER_COLUMNS = frozenset({"address_token_bits"})  # derived columns holding lists of text
+LIST_COLUMNS = frozenset({"first_name_variants", "address_tokens"})  # derived: lists of text
+# Derived: a 63-bit signature of each list (normalise.token_bits), tested before the lists.
+INTEGER_COLUMNS = frozenset({"first_name_variants_bits", "address_token_bits"})
 MIN_RECORDS_TO_TRAIN = 50  # below this, never train, whatever the settings say
 
 
@@ -146,6 +147,9 @@ def prepare_records(records: pd.DataFrame) -> pd.DataFrame:
     frame["full_name"] = (frame["first_name"] + " " + frame["surname"]).where(both, None)
     frame["email_user"] = frame["email"].str.split("@").str[0]
     frame["first_name_variants"] = [name_variants(name) for name in frame["first_name"]]
+    frame["first_name_variants_bits"] = pd.array(
+        [token_bits(variants) for variants in frame["first_name_variants"]], dtype="Int64"
+    )
     frame["first_name_sound"] = [sound_of(name) for name in frame["first_name"]]
     frame["surname_sound"] = [sound_of(name) for name in frame["surname"]]
     parts = [address_parts(address) for address in frame["address"]]
