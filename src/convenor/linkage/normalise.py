@@ -13,6 +13,7 @@ import datetime
 import math
 import re
 import unicodedata
+import zlib
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
@@ -381,6 +382,27 @@ def address_parts(address: str | None) -> tuple[str | None, str | None]:
     match = _HOUSE_NUMBER.search(without_flat)
     words = " ".join(word for word in without_flat.split() if not word[0].isdigit())
     return (match.group(1) if match else None), (words or None)
+
+
+@lru_cache(maxsize=200_000)
+def address_tokens(address: str | None) -> list[str] | None:
+    """The distinct words and numbers of a normalised address line, a flat's number left out:
+    two lines of one home written differently ("75 brooklyn wa 4171" and "75 scantlebury cres
+    brooklyn wa 4171") still share most of them, in whatever order and with one word mistyped."""
+    if not address:
+        return None
+    return sorted(set(_FLAT.sub(" ", address).split())) or None
+
+
+def token_bits(tokens: list[str] | None) -> int | None:
+    """A 63-bit signature of a set of words: one bit per word, by a stable hash (two words may
+    fall on one bit)."""
+    if not tokens:
+        return None
+    bits = 0
+    for token in tokens:
+        bits |= 1 << (zlib.crc32(token.encode()) % 63)
+    return bits
 
 
 def normalise_text(value: Any) -> str | None:

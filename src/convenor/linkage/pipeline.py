@@ -18,14 +18,16 @@ from .normalise import (
     NORMALISERS,
     RECORD_COLUMNS,
     address_parts,
+    address_tokens,
     infer_kind,
     name_variants,
     normalise_text,
     postcode_district,
     postcode_sector,
     sound_of,
+    token_bits,
 )
-from .training import floored, share_corrected_for_recall, train
+from .training import floored, share_corrected_for_recall, train, u_without_matches
 
 logger = logging.getLogger(__name__)
 # A library never prints: without these, Python's last-resort handler writes Splink's warnings to
@@ -40,7 +42,9 @@ COMPARED_COLUMNS = tuple(
 )
 
 
-LIST_COLUMNS = frozenset({"first_name_variants"})  # derived columns holding lists of text
+LIST_COLUMNS = frozenset({"first_name_variants", "address_tokens"})  # derived: lists of text
+# Derived: a 63-bit signature of each list (normalise.token_bits), tested before the lists.
+INTEGER_COLUMNS = frozenset({"first_name_variants_bits", "address_token_bits"})
 MIN_RECORDS_TO_TRAIN = 50  # below this, never train, whatever the settings say
 
 
@@ -143,11 +147,18 @@ def prepare_records(records: pd.DataFrame) -> pd.DataFrame:
     frame["full_name"] = (frame["first_name"] + " " + frame["surname"]).where(both, None)
     frame["email_user"] = frame["email"].str.split("@").str[0]
     frame["first_name_variants"] = [name_variants(name) for name in frame["first_name"]]
+    frame["first_name_variants_bits"] = pd.array(
+        [token_bits(variants) for variants in frame["first_name_variants"]], dtype="Int64"
+    )
     frame["first_name_sound"] = [sound_of(name) for name in frame["first_name"]]
     frame["surname_sound"] = [sound_of(name) for name in frame["surname"]]
     parts = [address_parts(address) for address in frame["address"]]
     frame["address_number"] = [number for number, _ in parts]
     frame["address_words"] = [words for _, words in parts]
+    frame["address_tokens"] = [address_tokens(address) for address in frame["address"]]
+    frame["address_token_bits"] = pd.array(
+        [token_bits(tokens) for tokens in frame["address_tokens"]], dtype="Int64"
+    )
     # The street's first letters, within the postcode district when there is one: a block key.
     frame["address_start"] = [
         None if words is None else " ".join(filter(None, (words[:4], district)))
@@ -208,9 +219,11 @@ def _spark_api(settings: LinkageSettings):
 
 def _register(api, frame: pd.DataFrame, engine: str):
     if engine == "spark":
-        from pyspark.sql.types import ArrayType, StringType, StructField, StructType
+        from pyspark.sql.types import ArrayType, LongType, StringType, StructField, StructType
 
         def spark_type(column: str):
+            if column in INTEGER_COLUMNS:
+                return LongType()
             return ArrayType(StringType()) if column in LIST_COLUMNS else StringType()
 
         schema = StructType(
@@ -289,7 +302,9 @@ def link_records(
             link_type="dedupe_only",
             unique_id_column_name="record_id",
             comparisons=[field_.comparison() for field_ in fields],
-            blocking_rules_to_generate_predictions=model.blocking_rules_for(present),
+            blocking_rules_to_generate_predictions=model.blocking_rules_for(
+                present, model.wide_rules_within_budget(frame, present)
+            ),
             probability_two_random_records_match=_prior_share_of_matches(count),
             retain_matching_columns=False,
             retain_intermediate_calculation_columns=True,
@@ -307,6 +322,7 @@ def link_records(
                 settings.deterministic_recall,
                 summary["training"],
             )
+            trained = u_without_matches(trained, summary["training"])
             trained = floored(trained, _prior_share_of_matches(count), summary["training"])
             linker = Linker(table, trained, log_level=None)
         else:

@@ -102,6 +102,28 @@ def share_corrected_for_recall(
     return model_dict
 
 
+def u_without_matches(model_dict: dict, notes: list[str]) -> dict:
+    """u is estimated from random pairs as if none of them matched, but a share λ of them do, and
+    those land mostly in the agreeing levels: observed u = (1 - λ) u + λ m. On a few thousand
+    records λ is near 1/n and a level that matches almost never agree on by chance (a whole
+    address, a date of birth) has its u made mostly of the matches themselves, which caps its
+    weight. Solve for u with the trained m and the share: u = (observed u - λ m) / (1 - λ),
+    floored later. On a million records λ is about 1e-6 and nothing moves."""
+    share = model_dict.get("probability_two_random_records_match")
+    if not share or not 0 < share < 0.5:
+        return model_dict
+    for comparison in model_dict["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            if level.get("is_null_level") or "m_probability" not in level:
+                continue
+            if "u_probability" not in level:
+                continue
+            corrected = (level["u_probability"] - share * level["m_probability"]) / (1 - share)
+            level["u_probability"] = max(corrected, U_FLOOR)
+    notes.append(f"u corrected for the matching pairs among the random pairs (share {share:.2g})")
+    return model_dict
+
+
 def _rule_text(rule) -> str:
     try:
         return rule.get_blocking_rule("duckdb").blocking_rule_sql
