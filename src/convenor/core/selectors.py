@@ -6,11 +6,12 @@ and how it is fetched (in a fixed number of queries) is written once. Reads that
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
-from . import access
+from . import access, agreements
 from .access import Action, get_visible_or_404, visible
 from .models import (
     Area,
@@ -113,8 +114,42 @@ def invitation_or_404(user: User, pk: int) -> PartnershipInvitation:
 
 def agreement_or_404(user: User, slug: str, pk: int) -> InformationSharingAgreement:
     return get_visible_or_404(
-        user, InformationSharingAgreement.objects.all(), partnership__slug=slug, pk=pk
+        user,
+        InformationSharingAgreement.objects.select_related("partnership"),
+        partnership__slug=slug,
+        pk=pk,
     )
+
+
+def agreement_page(user: User, slug: str, pk: int) -> dict[str, Any]:
+    """An agreement with its parties, who has signed, the versions before and after it, what
+    the reader may do with it (edit a draft, sign for their organisation, renew) and, once
+    renewed, what is still shared under it (not carried over)."""
+    agreement = get_visible_or_404(
+        user,
+        InformationSharingAgreement.objects.select_related(
+            "partnership", "superseded_by", "supersedes"
+        ),
+        partnership__slug=slug,
+        pk=pk,
+    )
+    parties = list(agreement.parties.all())
+    signatories = list(agreement.signatories.select_related("organisation"))
+    signing = agreement.signing(signatories=signatories, parties=parties)
+    may_change = access.can(user, Action.CHANGE, agreement)
+    administered = access.standing(user).organisations_with_role(Role.PARTNERSHIP_ADMINISTRATOR)
+    return {
+        "agreement": agreement,
+        "parties": parties,
+        "signatories": signatories,
+        "signing": signing,
+        "supersedes": getattr(agreement, "supersedes", None),
+        "may_edit": may_change and signing.is_draft,
+        "may_renew": may_change and not agreement.superseded_by_id,
+        "may_sign": not agreement.superseded_by_id
+        and any(p.pk in administered for p in signing.waiting),
+        "still_shared": agreements.still_shared_under(user, agreement),
+    }
 
 
 # --- Areas -----------------------------------------------------------------------------------

@@ -24,7 +24,14 @@ from . import access, audit, selectors, services, signing_in
 from .access import Action
 from .areas import PostcodeError, resolve_postcode
 from .form_view import form_view
-from .forms import AgreementForm, InvitationForm, PostcodeForm, SecondFactorForm, SignInForm
+from .forms import (
+    AgreementForm,
+    InvitationForm,
+    PostcodeForm,
+    SecondFactorForm,
+    SignatureForm,
+    SignInForm,
+)
 from .models import Area, Organisation
 from .passwords import may_reset_password
 from .reauth import recent_authentication_required
@@ -234,15 +241,8 @@ def invitation_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_page
 def agreement_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    agreement = selectors.agreement_or_404(request.user, slug, pk)
     return render(
-        request,
-        "core/agreement_detail.html",
-        {
-            "agreement": agreement,
-            "parties": agreement.parties.all(),
-            "signatories": agreement.signatories.select_related("organisation"),
-        },
+        request, "core/agreement_detail.html", selectors.agreement_page(request.user, slug, pk)
     )
 
 
@@ -250,9 +250,7 @@ def agreement_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def agreement_create(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = selectors.partnership_or_404(request.user, slug)
     if not access.can(request.user, Action.CHANGE, partnership):
-        raise PermissionDenied(
-            "Only the lead organisation's partnership administrators can do this"
-        )
+        raise PermissionDenied(services.LEAD_ONLY)
     return form_view(
         request,
         AgreementForm,
@@ -261,8 +259,68 @@ def agreement_create(request: HttpRequest, slug: str) -> HttpResponse:
             request.user, partnership, dict(form.cleaned_data)
         ),
         template="core/agreement_form.html",
-        context={"partnership": partnership},
-        success_message=lambda agreement: f"Agreement “{agreement.title}” recorded",
+        context={"partnership": partnership, "heading": "New information sharing agreement"},
+        success_message=lambda agreement: f"Agreement “{agreement.title}” recorded as a draft",
+    )
+
+
+@staff_page
+def agreement_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    agreement = selectors.agreement_or_404(request.user, slug, pk)
+    services.require_edit(request.user, agreement)
+    return form_view(
+        request,
+        AgreementForm,
+        form_kwargs={"partnership": agreement.partnership, "instance": agreement},
+        save=lambda form: services.change_agreement(
+            request.user, agreement, dict(form.cleaned_data)
+        ),
+        template="core/agreement_form.html",
+        context={"partnership": agreement.partnership, "heading": f"Edit “{agreement}”"},
+        success_message=lambda agreement: f"Agreement “{agreement.title}” saved",
+    )
+
+
+@staff_page
+def agreement_sign(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    agreement = selectors.agreement_or_404(request.user, slug, pk)
+    organisations = services.organisations_to_sign(request.user, agreement)
+    if not organisations or agreement.superseded_by_id:
+        raise PermissionDenied("Only an administrator of a party that has not signed signs it")
+    return form_view(
+        request,
+        SignatureForm,
+        form_kwargs={"organisations": organisations, "user": request.user},
+        save=lambda form: services.sign_agreement(request.user, agreement, **form.signature()),
+        template="core/agreement_sign.html",
+        context={"agreement": agreement},
+        success_url=agreement,
+        success_message=lambda s: f"{s.organisation} signed “{agreement.title}”",
+    )
+
+
+@staff_page
+def agreement_renew(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    agreement = selectors.agreement_or_404(request.user, slug, pk)
+    services.require_renew(request.user, agreement)
+
+    def renew(form):
+        renewal = services.renew_agreement(request.user, agreement, dict(form.cleaned_data))
+        for what in renewal.not_carried_over:
+            messages.warning(request, f"Not carried over: {what}")
+        return renewal.agreement
+
+    return form_view(
+        request,
+        AgreementForm,
+        form_kwargs={
+            "partnership": agreement.partnership,
+            "initial": services.renewal_initial(agreement),
+        },
+        save=renew,
+        template="core/agreement_form.html",
+        context={"partnership": agreement.partnership, "heading": f"Renew “{agreement}”"},
+        success_message=lambda renewal: f"“{renewal.title}” renews “{agreement.title}”",
     )
 
 
