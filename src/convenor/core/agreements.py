@@ -164,7 +164,7 @@ def _agreement_keys() -> list[models.ForeignKey]:
     return [
         relation.field
         for relation in InformationSharingAgreement._meta.related_objects
-        if relation.many_to_one
+        if relation.one_to_many
         and relation.related_model not in (Signatory, InformationSharingAgreement)
     ]
 
@@ -277,12 +277,16 @@ def renew_agreement(
 
 
 def still_shared_under(user: User, agreement: InformationSharingAgreement) -> list[str]:
-    """What the user may see that is still shared under a superseded agreement (not carried
-    over to its renewal), for the agreement's page."""
+    """What is still shared under a superseded agreement (not carried over to its renewal), for
+    its page: what the user may see by name, the rest as a count."""
     if not agreement.superseded_by_id:
         return []
-    rows = []
+    rows, hidden = [], 0
     for key in _agreement_keys():
         queryset = key.model._default_manager.filter(**{key.name: agreement})
-        rows += [_label(row) for row in access.visible(user, queryset)]
+        shown = [_label(row) for row in access.visible(user, queryset)]
+        rows += shown
+        hidden += queryset.count() - len(shown)
+    if hidden:
+        rows.append(f"{hidden} more that you may not see")
     return rows
