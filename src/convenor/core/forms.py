@@ -180,3 +180,30 @@ class InvitationForm(forms.Form):
         if organisation is None:
             raise forms.ValidationError(f"No organisation has the short name {slug}")
         return organisation
+
+
+class AuditFilterForm(forms.Form):
+    """The audit list's filters (page and CSV alike); dates are inclusive, from on or before to."""
+
+    action = forms.CharField(label="Action code", required=False, max_length=64)
+    username = forms.CharField(label="Username", required=False, max_length=150)
+    object_type = forms.CharField(label="Record type", required=False, max_length=100)
+    from_date = forms.DateField(
+        label="From",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter the ‘from’ date as a real date, like 2026-03-31"},
+    )
+    to_date = forms.DateField(
+        label="To",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter the ‘to’ date as a real date, like 2026-03-31"},
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("from_date"), cleaned.get("to_date")
+        if start and end and start > end:
+            self.add_error("to_date", "The ‘to’ date must be the same as or after the ‘from’ date")
+        return cleaned

@@ -26,6 +26,7 @@ from .areas import PostcodeError, resolve_postcode
 from .form_view import form_view
 from .forms import (
     AgreementForm,
+    AuditFilterForm,
     InvitationForm,
     PostcodeForm,
     SecondFactorForm,
@@ -371,18 +372,25 @@ def postcode_lookup(request: HttpRequest) -> HttpResponse:
 # --- Audit -----------------------------------------------------------------------------------
 
 
-def _audit_entries(request: HttpRequest):
-    filters = selectors.AuditFilters.from_query(request.GET)
-    return selectors.audit_entries(request.user, filters), filters.as_dict()
+def _audit_filters(request: HttpRequest) -> tuple[AuditFilterForm, selectors.AuditFilters | None]:
+    """The filters from the query string; ``None`` when they are not valid (the form says why)."""
+    form = AuditFilterForm(request.GET)
+    if not form.is_valid():
+        return form, None
+    return form, selectors.AuditFilters.from_form(form.cleaned_data)
 
 
 @staff_page
 def audit_list(request: HttpRequest) -> HttpResponse:
-    entries, filters = _audit_entries(request)
+    form, filters = _audit_filters(request)
+    context = {"form": form, "chain": audit.chain_status(), "page": None}
+    if filters is None:
+        selectors.audit_entries(request.user, selectors.AuditFilters())  # 403 before 400
+        return render(request, "core/audit_list.html", context, status=400)
+    entries = selectors.audit_entries(request.user, filters)
     # Recorded before the page is counted, so the count and the rows shown agree.
-    audit.record("audit_viewed", actor=request.user, detail={"filters": filters})
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "filters": filters, "chain": audit.chain_status()}
+    audit.record("audit_viewed", actor=request.user, detail={"filters": filters.as_dict()})
+    context["page"] = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "core/audit_list.html", context)
 
 
@@ -395,8 +403,13 @@ class _Echo:
 @recent_authentication_required("export the audit record")
 def audit_export(request: HttpRequest) -> StreamingHttpResponse:
     """The audit entries the auditor may see, as CSV (ISO 8601 times)."""
-    entries, filters = _audit_entries(request)
-    audit.record("audit_exported", actor=request.user, detail={"filters": filters})
+    form, filters = _audit_filters(request)
+    if filters is None:
+        selectors.audit_entries(request.user, selectors.AuditFilters())  # 403 before 400
+        problems = " ".join(e for errors in form.errors.values() for e in errors)
+        return HttpResponse(problems, status=400, content_type="text/plain; charset=utf-8")
+    entries = selectors.audit_entries(request.user, filters)
+    audit.record("audit_exported", actor=request.user, detail={"filters": filters.as_dict()})
     writer = csv.writer(_Echo())
     header = [
         "id",
@@ -404,6 +417,7 @@ def audit_export(request: HttpRequest) -> StreamingHttpResponse:
         "actor",
         "organisation",
         "action",
+        "action_label",
         "object_type",
         "object_id",
         "object",
@@ -420,6 +434,7 @@ def audit_export(request: HttpRequest) -> StreamingHttpResponse:
                     entry.actor_username,
                     entry.actor_organisation.name if entry.actor_organisation else "",
                     entry.action,
+                    audit.action_label(entry.action),
                     entry.object_type,
                     entry.object_id,
                     _csv_safe(entry.object_repr),
