@@ -167,6 +167,30 @@ def area_list(user: User, kind: str = "", query: str = "") -> QuerySet[Area]:
     return areas
 
 
+def areas_for_user(user: User, kinds: tuple[str, ...] | None = None) -> QuerySet[Area]:
+    """The current areas of the user's partnerships at every level, for pickers: the areas the
+    partnerships name, the local authorities within them (an upper tier's districts, a police
+    force area's authorities), and those authorities' upper tiers and police force areas.
+    ``kinds`` narrows to some of ``Area.Kind`` (all when ``None``). Five queries at most."""
+    named = Area.objects.filter(partnerships__in=access.standing(user).partnerships)
+    if user.is_superuser:
+        named = Area.objects.all()
+    local = Area.objects.filter(
+        Q(pk__in=named.filter(kind=Area.Kind.LOWER_TIER).values("pk"))
+        | Q(parent__in=named.filter(kind=Area.Kind.UPPER_TIER).values("pk"))
+        | Q(police_force_areas__in=named.filter(kind=Area.Kind.POLICE_FORCE).values("pk"))
+    ).values("pk")
+    areas = Area.objects.current().filter(
+        Q(pk__in=named.values("pk"))
+        | Q(pk__in=local)
+        | Q(children__in=local)
+        | Q(local_authorities__in=local)
+    )
+    if kinds is not None:
+        areas = areas.filter(kind__in=kinds)
+    return Area.objects.filter(pk__in=areas.values("pk")).order_by("kind", "name")
+
+
 def area_or_404(user: User, code: str) -> Area:
     return get_visible_or_404(user, Area.objects.select_related("parent"), code=code)
 
