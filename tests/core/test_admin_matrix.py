@@ -217,7 +217,9 @@ CELLS = [
     ("agreement add, forged outside party", "post", lambda w: url(InformationSharingAgreement, "add"), lambda w: agreement_post(w, w.shared, [w.own, w.outside]), 200, False),
     ("agreement change own", "post", lambda w: url(InformationSharingAgreement, w.shared_agreement.pk, "change"), lambda w: agreement_post(w, w.shared, [w.own, w.partner]), 302, True),
     ("agreement change own, moved to partner-led", "post", lambda w: url(InformationSharingAgreement, w.shared_agreement.pk, "change"), lambda w: agreement_post(w, w.partner_led, [w.own, w.partner]), 200, False),
-    ("agreement change own, signatory a party", "post", lambda w: url(InformationSharingAgreement, w.shared_agreement.pk, "change"), lambda w: signatory_post(w, w.shared_agreement, w.partner), 302, True),
+    ("agreement change own, signatory its own party", "post", lambda w: url(InformationSharingAgreement, w.shared_agreement.pk, "change"), lambda w: signatory_post(w, w.shared_agreement, w.own), 302, True),
+    # A party signs for itself (ADR 0065): the lead cannot record the partner's signature.
+    ("agreement change own, signatory the partner", "post", lambda w: url(InformationSharingAgreement, w.shared_agreement.pk, "change"), lambda w: signatory_post(w, w.shared_agreement, w.partner), 200, False),
     ("agreement change own, forged outside signatory", "post", lambda w: url(InformationSharingAgreement, w.shared_agreement.pk, "change"), lambda w: signatory_post(w, w.shared_agreement, w.outside), 200, False),
     ("agreement change partner-led", "post", lambda w: url(InformationSharingAgreement, w.partner_led_agreement.pk, "change"), lambda w: agreement_post(w, w.partner_led, [w.own, w.partner]), 403, False),
     ("agreement change outside", "post", lambda w: url(InformationSharingAgreement, w.elsewhere_agreement.pk, "change"), lambda w: agreement_post(w, w.elsewhere, [w.outside]), 302, False),

@@ -47,7 +47,7 @@ PAGES = [
         "agreement",
         "analyst",
         lambda w: f"/partnerships/{w.shared.slug}/agreements/{w.shared_agreement.pk}/",
-        17,
+        16,
     ),
     (
         "agreement form",
@@ -58,6 +58,24 @@ PAGES = [
     ("areas", "analyst", lambda w: "/areas/", 15),
     ("area", "analyst", lambda w: "/areas/E10000017/", 18),
     ("audit", "auditor", lambda w: "/audit/", 20),
+    (
+        "audit, date range",
+        "auditor",
+        lambda w: "/audit/?from_date=2020-01-01&to_date=2099-12-31&action=signed_in",
+        19,
+    ),
+    (
+        "agreement signing",
+        "partnership_administrator",
+        lambda w: f"/partnerships/{w.shared.slug}/agreements/{w.shared_agreement.pk}/sign/",
+        17,
+    ),
+    (
+        "agreement renewal form",
+        "partnership_administrator",
+        lambda w: f"/partnerships/{w.shared.slug}/agreements/{w.shared_agreement.pk}/renew/",
+        15,
+    ),
     ("account", "partnership_administrator", lambda w: "/account/", 14),
     ("password form", "analyst", lambda w: "/account/password/", 13),
     ("confirm form", "analyst", lambda w: "/account/confirm/", 13),
@@ -77,7 +95,7 @@ API_LISTS = [
     ("organisations", "analyst", "/api/v1/organisations/", 3),
     ("people", "analyst", "/api/v1/people/", 14),
     ("partnerships", "analyst", "/api/v1/partnerships/", 3),
-    ("agreements", "analyst", "/api/v1/agreements/", 6),
+    ("agreements", "analyst", "/api/v1/agreements/", 4),
     ("audit entries", "auditor", "/api/v1/audit-entries/", 7),
 ]
 

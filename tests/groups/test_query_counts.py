@@ -65,8 +65,8 @@ PAGES = [
     ("assessment", lambda g: f"/groups/{g.pk}/assessments/{g.assessments.first().pk}/", 22),
     ("rankings", lambda g: "/groups/rankings/?area=E07000123", 19),
     ("rankings CSV", lambda g: "/groups/rankings/export.csv?area=E07000123", 21),
-    ("record form", lambda g: "/groups/new/", 21),
-    ("change form", lambda g: f"/groups/{g.pk}/edit/", 22),
+    ("record form", lambda g: "/groups/new/", 22),  # +1: the partnerships name areas?
+    ("change form", lambda g: f"/groups/{g.pk}/edit/", 23),
     ("member form", lambda g: f"/groups/{g.pk}/members/new/", 14),
     ("assessment form", lambda g: f"/groups/{g.pk}/assessments/new/", 15),
     ("scoring model", lambda g: "/groups/scoring-model/", 13),

@@ -398,9 +398,11 @@ class AgreementRule(Rule):
 
     def save_refusals(self, s, instance, *, creating, m2m):
         """Agreements only for partnerships the user's organisation leads; parties only from
-        that partnership's members."""
+        that partnership's members; once anyone has signed, the words are fixed (ADR 0065)."""
         if not self.can(s, Action.CHANGE, instance):
             return {"partnership": "You may record agreements only for partnerships you lead"}
+        if not creating and instance.signatories.exists():
+            return {None: "A signed agreement cannot be changed: renew it instead"}
         if "parties" in m2m:
             parties = _ids(m2m["parties"])
         else:
@@ -414,6 +416,9 @@ class AgreementRule(Rule):
 
 @rule_for(Signatory)
 class SignatoryRule(Rule):
+    """A party signs for itself (ADR 0065): only a partnership administrator of the signing
+    organisation records its signature, never the lead on a partner's behalf."""
+
     def visible(self, s: Standing, queryset: QuerySet) -> QuerySet:
         if s.superuser:
             return queryset
@@ -424,13 +429,17 @@ class SignatoryRule(Rule):
             return super().can(s, action, obj)
         if obj is None:
             return s.superuser or s.has_role(Role.PARTNERSHIP_ADMINISTRATOR)
-        return obj.agreement_id is not None and AgreementRule().can(s, Action.CHANGE, obj.agreement)
+        return s.superuser or (
+            obj.agreement_id is not None
+            and obj.agreement.partnership_id in s.partnerships
+            and s.has_role(Role.PARTNERSHIP_ADMINISTRATOR, obj.organisation_id)
+        )
 
     def save_refusals(self, s, instance, *, creating, m2m):
         if instance.agreement_id is None:
             return {None: "Save the agreement first, then record who signed it"}
         if not self.can(s, Action.CHANGE, instance):
-            return {None: "You may sign only agreements of partnerships you lead"}
+            return {"organisation": "Only the organisation's own administrators sign for it"}
         if not instance.agreement.parties.filter(pk=instance.organisation_id).exists():
             return {"organisation": "Only a party to the agreement signs it"}
         return {}

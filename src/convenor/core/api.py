@@ -23,6 +23,7 @@ from .models import (
     Membership,
     Organisation,
     Partnership,
+    Signatory,
     User,
 )
 
@@ -97,6 +98,28 @@ class PartnershipSerializer(serializers.ModelSerializer):
         )
 
 
+class SignatorySerializer(serializers.ModelSerializer):
+    organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Signatory
+        fields = ["organisation", "name", "position", "signed_on", "signed_at"]
+
+
+class SignatureSerializer(serializers.Serializer):
+    """A party signs: ``organisation`` (its slug, one the signer administers), name, position."""
+
+    organisation = SlugRelatedField(slug_field="slug", queryset=Organisation.objects.none())
+    name = serializers.CharField(max_length=200)
+    position = serializers.CharField(max_length=200)
+
+    def __init__(self, *args, organisations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            pk__in=[o.pk for o in organisations]
+        )
+
+
 class AgreementSerializer(serializers.ModelSerializer):
     partnership = SlugRelatedField(slug_field="slug", queryset=Partnership.objects.none())
     parties = SlugRelatedField(slug_field="slug", many=True, queryset=Organisation.objects.none())
@@ -104,11 +127,30 @@ class AgreementSerializer(serializers.ModelSerializer):
         child=serializers.ChoiceField(choices=LegalBasis.choices), allow_empty=False
     )
     status = serializers.CharField(read_only=True)
+    signing = serializers.SerializerMethodField()
+    signatories = SignatorySerializer(many=True, read_only=True)
+    supersedes = serializers.SerializerMethodField()
 
     class Meta:
         model = InformationSharingAgreement
-        fields = ["id", "partnership", *InformationSharingAgreement.RECORDED_FIELDS, "status"]
-        read_only_fields = ["id", "status"]
+        fields = [
+            "id",
+            "partnership",
+            *InformationSharingAgreement.RECORDED_FIELDS,
+            "status",
+            "signing",
+            "signatories",
+            "superseded_by",
+            "supersedes",
+        ]
+        read_only_fields = ["id", "status", "superseded_by"]
+
+    def get_signing(self, agreement) -> str:
+        return agreement.signing(agreement.signatories.all(), agreement.parties.all()).label
+
+    def get_supersedes(self, agreement) -> int | None:
+        previous = getattr(agreement, "supersedes", None)
+        return previous.pk if previous else None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -210,21 +252,76 @@ class PartnershipViewSet(PolicyViewSetMixin, viewsets.ReadOnlyModelViewSet):
 class AgreementViewSet(
     PolicyViewSetMixin,
     mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
     viewsets.ReadOnlyModelViewSet,
 ):
-    """Information sharing agreements of the partnerships the user belongs to."""
+    """Information sharing agreements of the partnerships the user belongs to: recorded and
+    edited (while nobody has signed) by the lead's administrators, signed by each party's own
+    administrators (``sign``), renewed as a new version (``renew``)."""
 
-    base_queryset = InformationSharingAgreement.objects.select_related("partnership")
+    base_queryset = InformationSharingAgreement.objects.select_related(
+        "partnership", "supersedes"
+    ).prefetch_related("parties", "signatories__organisation")
     serializer_class = AgreementSerializer
 
     def perform_create(self, serializer):
         fields = dict(serializer.validated_data)
         partnership = fields.pop("partnership")
         if not access.can(self.request.user, access.Action.CHANGE, partnership):
-            raise DjangoPermissionDenied(
-                "Only the lead organisation's partnership administrators can do this"
-            )
+            raise DjangoPermissionDenied(services.LEAD_ONLY)
         serializer.instance = services.create_agreement(self.request.user, partnership, fields)
+
+    def perform_update(self, serializer):
+        fields = dict(serializer.validated_data)
+        partnership = fields.pop("partnership", serializer.instance.partnership)
+        if partnership != serializer.instance.partnership:
+            raise ValidationError({"partnership": "An agreement stays in its partnership"})
+        services.require_edit(self.request.user, serializer.instance)
+        serializer.instance = services.change_agreement(
+            self.request.user, serializer.instance, fields
+        )
+
+    def _visible_agreement(self) -> InformationSharingAgreement:
+        """The agreement or 404; what may be done with it is the service's decision (a party's
+        administrator signs without being able to change the agreement)."""
+        return access.get_visible_or_404(
+            self.request.user, self.get_queryset(), pk=self.kwargs["pk"]
+        )
+
+    @extend_schema(request=SignatureSerializer, responses={201: AgreementSerializer})
+    @action(detail=True, methods=["post"])
+    def sign(self, request, pk=None):
+        """Sign for one of your organisations that is a party and has not signed."""
+        agreement = self._visible_agreement()
+        organisations = services.organisations_to_sign(request.user, agreement)
+        if not organisations:
+            raise DjangoPermissionDenied(
+                "Only an administrator of a party that has not signed signs it"
+            )
+        signature = SignatureSerializer(data=request.data, organisations=organisations)
+        signature.is_valid(raise_exception=True)
+        services.sign_agreement(request.user, agreement, **signature.validated_data)
+        agreement = self._visible_agreement()
+        return Response(self.get_serializer(agreement).data, status=201)
+
+    @extend_schema(request=AgreementSerializer, responses={201: AgreementSerializer})
+    @action(detail=True, methods=["post"])
+    def renew(self, request, pk=None):
+        """A new version superseding this one; ``carried_over`` and ``not_carried_over`` say
+        what is shared under it from now."""
+        agreement = self._visible_agreement()
+        services.require_renew(request.user, agreement)
+        data = request.data.copy()
+        data["partnership"] = agreement.partnership.slug
+        serializer = self.get_serializer(data=data)
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        fields.pop("partnership")
+        renewal = services.renew_agreement(request.user, agreement, fields)
+        body = self.get_serializer(renewal.agreement).data
+        body["carried_over"] = renewal.carried_over
+        body["not_carried_over"] = renewal.not_carried_over
+        return Response(body, status=201)
 
 
 class AuditEntryViewSet(PolicyViewSetMixin, viewsets.ReadOnlyModelViewSet):

@@ -128,6 +128,42 @@ class AgreementForm(forms.ModelForm):
                 field.error_messages["required"] = f"Enter the {field.label.lower()}"
 
 
+class SignatureForm(forms.Form):
+    """A party signs: for which of the actor's organisations, in whose name and position."""
+
+    organisation = forms.ModelChoiceField(
+        label="Signing for",
+        queryset=Organisation.objects.none(),
+        empty_label=None,
+        error_messages={"required": "Select the organisation you sign for"},
+    )
+    name = forms.CharField(
+        label="Name of the signatory",
+        max_length=200,
+        error_messages={"required": "Enter the name of the signatory"},
+    )
+    position = forms.CharField(
+        label="Position",
+        max_length=200,
+        help_text="For example Chief Executive, Chief Constable",
+        error_messages={"required": "Enter the signatory's position"},
+    )
+    confirm = forms.BooleanField(
+        label="I sign this agreement for the organisation named above, as it is written here",
+        error_messages={"required": "Confirm that you sign the agreement as it is written"},
+    )
+
+    def __init__(self, *args, organisations, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            pk__in=[o.pk for o in organisations]
+        )
+        self.fields["name"].initial = user.get_full_name() or user.get_username()
+
+    def signature(self) -> dict:
+        return {k: self.cleaned_data[k] for k in ("organisation", "name", "position")}
+
+
 class InvitationForm(forms.Form):
     """Invite an organisation to join by its short name (the last part of its page address):
     it becomes a member only when its own administrator accepts."""
@@ -144,3 +180,30 @@ class InvitationForm(forms.Form):
         if organisation is None:
             raise forms.ValidationError(f"No organisation has the short name {slug}")
         return organisation
+
+
+class AuditFilterForm(forms.Form):
+    """The audit list's filters (page and CSV alike); dates are inclusive, from on or before to."""
+
+    action = forms.CharField(label="Action code", required=False, max_length=64)
+    username = forms.CharField(label="Username", required=False, max_length=150)
+    object_type = forms.CharField(label="Record type", required=False, max_length=100)
+    from_date = forms.DateField(
+        label="From",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter the ‘from’ date as a real date, like 2026-03-31"},
+    )
+    to_date = forms.DateField(
+        label="To",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter the ‘to’ date as a real date, like 2026-03-31"},
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("from_date"), cleaned.get("to_date")
+        if start and end and start > end:
+            self.add_error("to_date", "The ‘to’ date must be the same as or after the ‘from’ date")
+        return cleaned

@@ -4,6 +4,7 @@ areas (ONS geography) and the audit chain."""
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
@@ -291,6 +292,14 @@ class InformationSharingAgreement(models.Model):
     security = models.TextField(help_text="How shared data is protected, e.g. OFFICIAL-SENSITIVE.")
     starts_on = models.DateField()
     review_date = models.DateField()
+    superseded_by = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supersedes",
+        help_text="The renewal that replaced it; it ended the day before the renewal started.",
+    )
 
     objects = AgreementQuerySet.as_manager()
 
@@ -341,12 +350,44 @@ class InformationSharingAgreement(models.Model):
         if today < self.starts_on:
             return "Not yet in force"
         if today > self.review_date:
-            return "Expired"
+            return "Superseded" if self.superseded_by_id else "Expired"
         return "Current"
 
     def legal_basis_labels(self) -> list[str]:
         labels = dict(LegalBasis.choices)
         return [labels.get(code, code) for code in self.legal_bases]
+
+    def signing(self, signatories=None, parties=None) -> SigningStatus:
+        """Who has signed and who has not (ADR 0065): a draft until the first signature.
+        Pass already-fetched ``signatories``/``parties`` to save queries."""
+        signatories = list(self.signatories.all() if signatories is None else signatories)
+        parties = list(self.parties.all() if parties is None else parties)
+        signed = {s.organisation_id for s in signatories}
+        return SigningStatus(
+            signed=len(signed & {p.pk for p in parties}),
+            of=len(parties),
+            waiting=[p for p in parties if p.pk not in signed],
+        )
+
+
+@dataclass(frozen=True)
+class SigningStatus:
+    signed: int
+    of: int
+    waiting: list
+
+    @property
+    def is_draft(self) -> bool:
+        """Editable: nobody has signed yet, so no signature would be given to other words."""
+        return self.signed == 0
+
+    @property
+    def label(self) -> str:
+        if self.is_draft:
+            return "Draft: not signed yet"
+        if self.signed < self.of:
+            return f"Signed by {self.signed} of {self.of} parties"
+        return "Signed by every party"
 
 
 class Signatory(models.Model):
@@ -357,6 +398,16 @@ class Signatory(models.Model):
     name = models.CharField(max_length=200)
     position = models.CharField(max_length=200)
     signed_on = models.DateField()
+    signed_by = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The administrator of the party who signed for it on the site "
+        "(empty: recorded in the back office before signing on the site).",
+    )
+    signed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["organisation__name"]

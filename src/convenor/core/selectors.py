@@ -5,12 +5,15 @@ and how it is fetched (in a fixed number of queries) is written once. Reads that
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
-from . import access
+from . import access, agreements
 from .access import Action, get_visible_or_404, visible
 from .models import (
     Area,
@@ -113,8 +116,42 @@ def invitation_or_404(user: User, pk: int) -> PartnershipInvitation:
 
 def agreement_or_404(user: User, slug: str, pk: int) -> InformationSharingAgreement:
     return get_visible_or_404(
-        user, InformationSharingAgreement.objects.all(), partnership__slug=slug, pk=pk
+        user,
+        InformationSharingAgreement.objects.select_related("partnership"),
+        partnership__slug=slug,
+        pk=pk,
     )
+
+
+def agreement_page(user: User, slug: str, pk: int) -> dict[str, Any]:
+    """An agreement with its parties, who has signed, the versions before and after it, what
+    the reader may do with it (edit a draft, sign for their organisation, renew) and, once
+    renewed, what is still shared under it (not carried over)."""
+    agreement = get_visible_or_404(
+        user,
+        InformationSharingAgreement.objects.select_related(
+            "partnership", "superseded_by", "supersedes"
+        ),
+        partnership__slug=slug,
+        pk=pk,
+    )
+    parties = list(agreement.parties.all())
+    signatories = list(agreement.signatories.select_related("organisation"))
+    signing = agreement.signing(signatories=signatories, parties=parties)
+    may_change = access.can(user, Action.CHANGE, agreement)
+    administered = access.standing(user).organisations_with_role(Role.PARTNERSHIP_ADMINISTRATOR)
+    return {
+        "agreement": agreement,
+        "parties": parties,
+        "signatories": signatories,
+        "signing": signing,
+        "supersedes": getattr(agreement, "supersedes", None),
+        "may_edit": may_change and signing.is_draft,
+        "may_renew": may_change and not agreement.superseded_by_id,
+        "may_sign": not agreement.superseded_by_id
+        and any(p.pk in administered for p in signing.waiting),
+        "still_shared": agreements.still_shared_under(user, agreement),
+    }
 
 
 # --- Areas -----------------------------------------------------------------------------------
@@ -130,6 +167,30 @@ def area_list(user: User, kind: str = "", query: str = "") -> QuerySet[Area]:
     return areas
 
 
+def areas_for_user(user: User, kinds: tuple[str, ...] | None = None) -> QuerySet[Area]:
+    """The current areas of the user's partnerships at every level, for pickers: the areas the
+    partnerships name, the local authorities within them (an upper tier's districts, a police
+    force area's authorities), and those authorities' upper tiers and police force areas.
+    ``kinds`` narrows to some of ``Area.Kind`` (all when ``None``). Five queries at most."""
+    named = Area.objects.filter(partnerships__in=access.standing(user).partnerships)
+    if user.is_superuser:
+        named = Area.objects.all()
+    local = Area.objects.filter(
+        Q(pk__in=named.filter(kind=Area.Kind.LOWER_TIER).values("pk"))
+        | Q(parent__in=named.filter(kind=Area.Kind.UPPER_TIER).values("pk"))
+        | Q(police_force_areas__in=named.filter(kind=Area.Kind.POLICE_FORCE).values("pk"))
+    ).values("pk")
+    areas = Area.objects.current().filter(
+        Q(pk__in=named.values("pk"))
+        | Q(pk__in=local)
+        | Q(children__in=local)
+        | Q(local_authorities__in=local)
+    )
+    if kinds is not None:
+        areas = areas.filter(kind__in=kinds)
+    return Area.objects.filter(pk__in=areas.values("pk")).order_by("kind", "name")
+
+
 def area_or_404(user: User, code: str) -> Area:
     return get_visible_or_404(user, Area.objects.select_related("parent"), code=code)
 
@@ -141,22 +202,30 @@ AUDIT_REFUSED = "Only auditors and data protection officers read the audit recor
 
 @dataclass(frozen=True)
 class AuditFilters:
-    """The audit list's filters, cleaned and bounded."""
+    """The audit list's filters, cleaned (``forms.AuditFilterForm``): dates inclusive."""
 
     action: str = ""
     username: str = ""
     object_type: str = ""
+    from_date: datetime.date | None = None
+    to_date: datetime.date | None = None
 
     @classmethod
-    def from_query(cls, query) -> AuditFilters:
+    def from_form(cls, cleaned: dict) -> AuditFilters:
         return cls(
-            action=query.get("action", "").strip()[:64],
-            username=query.get("username", "").strip()[:150],
-            object_type=query.get("object_type", "").strip()[:100],
+            **{
+                name: cleaned.get(name) or cls.__dataclass_fields__[name].default
+                for name in cls.__dataclass_fields__
+            }
         )
 
     def as_dict(self) -> dict[str, str]:
-        return {"action": self.action, "username": self.username, "object_type": self.object_type}
+        """For the audit entry that records the reading (dates in ISO 8601)."""
+        return {
+            name: value.isoformat() if isinstance(value, datetime.date) else value
+            for name, value in self.__dict__.items()
+            if value
+        }
 
 
 def audit_entries(user: User, filters: AuditFilters) -> QuerySet[AuditEntry]:
@@ -171,4 +240,14 @@ def audit_entries(user: User, filters: AuditFilters) -> QuerySet[AuditEntry]:
         entries = entries.filter(actor_username=filters.username)
     if filters.object_type:
         entries = entries.filter(object_type=filters.object_type)
+    if filters.from_date:
+        entries = entries.filter(at__gte=_start_of(filters.from_date))
+    if filters.to_date:
+        entries = entries.filter(at__lt=_start_of(filters.to_date + datetime.timedelta(days=1)))
     return entries
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    """Midnight at the start of ``day`` in the service's time zone (a range on the indexed time,
+    not a per-row date conversion)."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))

@@ -2,79 +2,34 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from . import access, audit
+from .agreements import (  # noqa: F401  (re-exported use cases)
+    LEAD_ONLY,
+    Renewal,
+    _as_saved,
+    change_agreement,
+    create_agreement,
+    organisations_to_sign,
+    renew_agreement,
+    renewal_initial,
+    require_edit,
+    require_renew,
+    sign_agreement,
+    still_shared_under,
+)
 from .models import (
-    InformationSharingAgreement,
     Organisation,
     Partnership,
     PartnershipInvitation,
     Role,
-    Signatory,
     User,
 )
 from .passwords import change_password, reset_password  # noqa: F401  (re-exported use cases)
 from .tokens import issue_api_token, revoke_api_token  # noqa: F401  (re-exported use cases)
-
-
-def _as_saved(actor: User, instance, *, creating: bool, m2m=None) -> None:
-    """The policy's decision on ``instance`` as it would be saved, as a ValidationError that
-    forms and the API show against the field at fault."""
-    reasons = access.save_refusals(actor, instance, creating=creating, m2m=m2m)
-    if reasons:
-        raise ValidationError({field or NON_FIELD_ERRORS: why for field, why in reasons.items()})
-
-
-@transaction.atomic
-def create_agreement(
-    actor: User, partnership: Partnership, fields: dict[str, Any]
-) -> InformationSharingAgreement:
-    """Record a new information sharing agreement for a partnership.
-
-    ``fields`` are already validated (by AgreementForm or the API serializer); every party must
-    be a member of the partnership.
-    """
-    if not access.can(actor, access.Action.CHANGE, partnership):
-        raise PermissionDenied(
-            "Only the lead organisation's partnership administrators can do this"
-        )
-    parties = list(fields.pop("parties"))
-    if len(parties) < 2:
-        raise ValidationError({"parties": "An agreement needs at least two parties"})
-    agreement = InformationSharingAgreement(partnership=partnership, **fields)
-    _as_saved(actor, agreement, creating=True, m2m={"parties": parties})
-    agreement.full_clean()
-    agreement.save()
-    agreement.parties.set(parties)
-    audit.record(
-        "agreement_created",
-        actor=actor,
-        obj=agreement,
-        detail={"parties": [p.pk for p in parties], "review_date": agreement.review_date},
-    )
-    return agreement
-
-
-@transaction.atomic
-def sign_agreement(actor: User, agreement: InformationSharingAgreement, **fields: Any) -> Signatory:
-    if not access.can(actor, access.Action.CHANGE, agreement):
-        raise PermissionDenied(
-            "Only the lead organisation's partnership administrators can do this"
-        )
-    signatory = Signatory(agreement=agreement, **fields)
-    _as_saved(actor, signatory, creating=True)
-    signatory.full_clean()
-    signatory.save()
-    audit.record(
-        "agreement_signed", actor=actor, obj=agreement, detail={"signatory": str(signatory)}
-    )
-    return signatory
-
 
 # --- Consent to join a partnership ------------------------------------------------------------
 

@@ -32,6 +32,21 @@ urlpatterns = [
         "partnerships/<slug:slug>/agreements/new/", views.agreement_create, name="agreement_create"
     ),
     path("partnerships/<slug:slug>/agreements/<int:pk>/", views.agreement_detail, name="agreement"),
+    path(
+        "partnerships/<slug:slug>/agreements/<int:pk>/edit/",
+        views.agreement_edit,
+        name="agreement_edit",
+    ),
+    path(
+        "partnerships/<slug:slug>/agreements/<int:pk>/sign/",
+        views.agreement_sign,
+        name="agreement_sign",
+    ),
+    path(
+        "partnerships/<slug:slug>/agreements/<int:pk>/renew/",
+        views.agreement_renew,
+        name="agreement_renew",
+    ),
     path("areas/", views.area_list, name="areas"),
     path("areas/postcode/", views.postcode_lookup, name="postcode"),
     path("areas/<str:code>/", views.area_detail, name="area"),

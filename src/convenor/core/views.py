@@ -24,7 +24,15 @@ from . import access, audit, selectors, services, signing_in
 from .access import Action
 from .areas import PostcodeError, resolve_postcode
 from .form_view import form_view
-from .forms import AgreementForm, InvitationForm, PostcodeForm, SecondFactorForm, SignInForm
+from .forms import (
+    AgreementForm,
+    AuditFilterForm,
+    InvitationForm,
+    PostcodeForm,
+    SecondFactorForm,
+    SignatureForm,
+    SignInForm,
+)
 from .models import Area, Organisation
 from .passwords import may_reset_password
 from .reauth import recent_authentication_required
@@ -234,15 +242,8 @@ def invitation_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_page
 def agreement_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    agreement = selectors.agreement_or_404(request.user, slug, pk)
     return render(
-        request,
-        "core/agreement_detail.html",
-        {
-            "agreement": agreement,
-            "parties": agreement.parties.all(),
-            "signatories": agreement.signatories.select_related("organisation"),
-        },
+        request, "core/agreement_detail.html", selectors.agreement_page(request.user, slug, pk)
     )
 
 
@@ -250,9 +251,7 @@ def agreement_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def agreement_create(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = selectors.partnership_or_404(request.user, slug)
     if not access.can(request.user, Action.CHANGE, partnership):
-        raise PermissionDenied(
-            "Only the lead organisation's partnership administrators can do this"
-        )
+        raise PermissionDenied(services.LEAD_ONLY)
     return form_view(
         request,
         AgreementForm,
@@ -261,8 +260,68 @@ def agreement_create(request: HttpRequest, slug: str) -> HttpResponse:
             request.user, partnership, dict(form.cleaned_data)
         ),
         template="core/agreement_form.html",
-        context={"partnership": partnership},
-        success_message=lambda agreement: f"Agreement “{agreement.title}” recorded",
+        context={"partnership": partnership, "heading": "New information sharing agreement"},
+        success_message=lambda agreement: f"Agreement “{agreement.title}” recorded as a draft",
+    )
+
+
+@staff_page
+def agreement_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    agreement = selectors.agreement_or_404(request.user, slug, pk)
+    services.require_edit(request.user, agreement)
+    return form_view(
+        request,
+        AgreementForm,
+        form_kwargs={"partnership": agreement.partnership, "instance": agreement},
+        save=lambda form: services.change_agreement(
+            request.user, agreement, dict(form.cleaned_data)
+        ),
+        template="core/agreement_form.html",
+        context={"partnership": agreement.partnership, "heading": f"Edit “{agreement}”"},
+        success_message=lambda agreement: f"Agreement “{agreement.title}” saved",
+    )
+
+
+@staff_page
+def agreement_sign(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    agreement = selectors.agreement_or_404(request.user, slug, pk)
+    organisations = services.organisations_to_sign(request.user, agreement)
+    if not organisations or agreement.superseded_by_id:
+        raise PermissionDenied("Only an administrator of a party that has not signed signs it")
+    return form_view(
+        request,
+        SignatureForm,
+        form_kwargs={"organisations": organisations, "user": request.user},
+        save=lambda form: services.sign_agreement(request.user, agreement, **form.signature()),
+        template="core/agreement_sign.html",
+        context={"agreement": agreement},
+        success_url=agreement,
+        success_message=lambda s: f"{s.organisation} signed “{agreement.title}”",
+    )
+
+
+@staff_page
+def agreement_renew(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    agreement = selectors.agreement_or_404(request.user, slug, pk)
+    services.require_renew(request.user, agreement)
+
+    def renew(form):
+        renewal = services.renew_agreement(request.user, agreement, dict(form.cleaned_data))
+        for what in renewal.not_carried_over:
+            messages.warning(request, f"Not carried over: {what}")
+        return renewal.agreement
+
+    return form_view(
+        request,
+        AgreementForm,
+        form_kwargs={
+            "partnership": agreement.partnership,
+            "initial": services.renewal_initial(agreement),
+        },
+        save=renew,
+        template="core/agreement_form.html",
+        context={"partnership": agreement.partnership, "heading": f"Renew “{agreement}”"},
+        success_message=lambda renewal: f"“{renewal.title}” renews “{agreement.title}”",
     )
 
 
@@ -313,18 +372,25 @@ def postcode_lookup(request: HttpRequest) -> HttpResponse:
 # --- Audit -----------------------------------------------------------------------------------
 
 
-def _audit_entries(request: HttpRequest):
-    filters = selectors.AuditFilters.from_query(request.GET)
-    return selectors.audit_entries(request.user, filters), filters.as_dict()
+def _audit_filters(request: HttpRequest) -> tuple[AuditFilterForm, selectors.AuditFilters | None]:
+    """The filters from the query string; ``None`` when they are not valid (the form says why)."""
+    form = AuditFilterForm(request.GET)
+    if not form.is_valid():
+        return form, None
+    return form, selectors.AuditFilters.from_form(form.cleaned_data)
 
 
 @staff_page
 def audit_list(request: HttpRequest) -> HttpResponse:
-    entries, filters = _audit_entries(request)
+    form, filters = _audit_filters(request)
+    context = {"form": form, "chain": audit.chain_status(), "page": None}
+    if filters is None:
+        selectors.audit_entries(request.user, selectors.AuditFilters())  # 403 before 400
+        return render(request, "core/audit_list.html", context, status=400)
+    entries = selectors.audit_entries(request.user, filters)
     # Recorded before the page is counted, so the count and the rows shown agree.
-    audit.record("audit_viewed", actor=request.user, detail={"filters": filters})
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "filters": filters, "chain": audit.chain_status()}
+    audit.record("audit_viewed", actor=request.user, detail={"filters": filters.as_dict()})
+    context["page"] = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "core/audit_list.html", context)
 
 
@@ -337,8 +403,13 @@ class _Echo:
 @recent_authentication_required("export the audit record")
 def audit_export(request: HttpRequest) -> StreamingHttpResponse:
     """The audit entries the auditor may see, as CSV (ISO 8601 times)."""
-    entries, filters = _audit_entries(request)
-    audit.record("audit_exported", actor=request.user, detail={"filters": filters})
+    form, filters = _audit_filters(request)
+    if filters is None:
+        selectors.audit_entries(request.user, selectors.AuditFilters())  # 403 before 400
+        problems = " ".join(e for errors in form.errors.values() for e in errors)
+        return HttpResponse(problems, status=400, content_type="text/plain; charset=utf-8")
+    entries = selectors.audit_entries(request.user, filters)
+    audit.record("audit_exported", actor=request.user, detail={"filters": filters.as_dict()})
     writer = csv.writer(_Echo())
     header = [
         "id",
@@ -346,6 +417,7 @@ def audit_export(request: HttpRequest) -> StreamingHttpResponse:
         "actor",
         "organisation",
         "action",
+        "action_label",
         "object_type",
         "object_id",
         "object",
@@ -362,6 +434,7 @@ def audit_export(request: HttpRequest) -> StreamingHttpResponse:
                     entry.actor_username,
                     entry.actor_organisation.name if entry.actor_organisation else "",
                     entry.action,
+                    audit.action_label(entry.action),
                     entry.object_type,
                     entry.object_id,
                     _csv_safe(entry.object_repr),

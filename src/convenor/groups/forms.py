@@ -6,9 +6,11 @@ from __future__ import annotations
 import datetime
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 
 from convenor.core import access
+from convenor.core import selectors as core_selectors
 from convenor.core.models import Area, Membership, Organisation, Partnership, User
 
 from .access_rules import editing_organisations
@@ -115,6 +117,15 @@ class GroupForm(_Labelled, forms.Form):
         self.fields["partnership"].queryset = access.visible(
             user, Partnership.objects.filter(organisations__in=owners).distinct()
         )
+        # The partnerships' local authorities; a group's own areas stay choosable when changed.
+        areas = core_selectors.areas_for_user(user, kinds=(Area.Kind.LOWER_TIER,))
+        if not areas.exists():  # partnerships that have not said where they work: every one
+            areas = Area.objects.current().filter(kind=Area.Kind.LOWER_TIER)
+        if group is not None:
+            areas = Area.objects.filter(
+                Q(pk__in=areas.values("pk")) | Q(organised_crime_groups=group)
+            )
+        self.fields["areas"].queryset = areas.order_by("name").distinct()
         self._name_fields()
         self.fields["threat_areas"].error_messages["required"] = "Choose at least one threat area"
         self.fields["harm_characteristics"].error_messages["required"] = (

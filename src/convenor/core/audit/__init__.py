@@ -10,6 +10,7 @@ from .checkpoints import (
     read_checkpoints,
     write_checkpoint,
 )
+from .labels import ACTION_LABELS, action_label
 from .verification import (
     VERIFIED_ACTION,
     Break,
@@ -21,6 +22,8 @@ from .verification import (
 )
 
 __all__ = [
+    "ACTION_LABELS",
+    "action_label",
     "GENESIS_HASH",
     "VERIFIED_ACTION",
     "Break",
