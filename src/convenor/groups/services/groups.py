@@ -19,9 +19,9 @@ from convenor.core import access, audit
 from convenor.core.access import Action
 from convenor.core.models import Area, Membership, Organisation, User
 
-from .access_rules import editing_organisations
-from .models import Assessment, GroupMember, OrganisedCrimeGroup
-from .scoring import DEFAULT_MODEL_PATH, ScoringInputError, ScoringModel
+from ..access_rules import editing_organisations
+from ..models import Assessment, GroupMember, OrganisedCrimeGroup
+from ..scoring import DEFAULT_MODEL_PATH, ScoringInputError, ScoringModel
 
 RATIONALE_MAX = 10_000
 CHANGE_REFUSED = (
