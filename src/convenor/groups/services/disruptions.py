@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from convenor.core import access, audit
@@ -43,7 +43,7 @@ def partner_organisations(group: OrganisedCrimeGroup) -> QuerySet[Organisation]:
     if group.partnership_id is None:
         return Organisation.objects.filter(pk=group.owning_organisation_id)
     return Organisation.objects.filter(
-        pk__in=[group.owning_organisation_id, *group.partnership.organisations.values("pk")]
+        Q(pk=group.owning_organisation_id) | Q(pk__in=group.partnership.organisations.values("pk"))
     ).order_by("name")
 
 
