@@ -75,7 +75,10 @@ class DisruptionSerializer(_GroupScoped):
     description = serializers.CharField(
         allow_blank=True, required=False, max_length=services.RATIONALE_MAX
     )
-    rationale = serializers.CharField(max_length=services.RATIONALE_MAX)
+    # Blank reaches the service, which says why a rationale is required (as on the page).
+    rationale = serializers.CharField(
+        max_length=services.RATIONALE_MAX, allow_blank=True, required=False
+    )
     recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     verified_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     verified = serializers.BooleanField(read_only=True)
