@@ -298,7 +298,12 @@ def disruption_facts(
 
 def _orders() -> QuerySet[AncillaryOrder]:
     return AncillaryOrder.objects.select_related(
-        "order_type", "subject", "monitoring_officer", "group", "group__owning_organisation"
+        "order_type",
+        "subject",
+        "monitoring_officer",
+        "recorded_by",
+        "group",
+        "group__owning_organisation",
     ).annotate(breach_count=Count("breaches"))
 
 
