@@ -193,3 +193,16 @@ def test_the_database_refuses_an_order_expiring_before_it_was_made(world, groups
     order = make_order(groups.own, world.people["analyst"])
     with pytest.raises(IntegrityError), transaction.atomic():
         AncillaryOrder.objects.filter(pk=order.pk).update(expires_on=datetime.date(2000, 1, 1))
+
+
+def test_a_member_under_an_order_is_not_removed(analyst_client, world, groups, member):
+    make_order(groups.own, world.people["analyst"], member=member)
+    url = f"/groups/{groups.own.pk}/members/{member.pk}/remove/"
+    response = analyst_client.post(url, follow=True)
+    assert "the member stays while the order is recorded" in response.content.decode()
+    assert GroupMember.objects.filter(pk=member.pk).exists()
+    api = APIClient()
+    api.force_authenticate(world.people["analyst"])
+    response = api.delete(f"/api/v1/group-members/{member.pk}/")
+    assert response.status_code == 400
+    assert GroupMember.objects.filter(pk=member.pk).exists()

@@ -17,7 +17,7 @@ from convenor.core.models import Organisation, User
 
 from ..access_rules import editing_organisations
 from ..access_rules import may_verify as _may_verify
-from ..models import Disruption, FourP, GroupMember, OrganisedCrimeGroup
+from ..models import Disruption, FourP, OrganisedCrimeGroup
 from .groups import CHANGE_REFUSED, RATIONALE_MAX
 
 DISRUPTION_FIELDS = [
@@ -169,7 +169,3 @@ def verify_disruption(actor: User, disruption: Disruption) -> Disruption:
         detail={"disruption": disruption.pk, "impact": disruption.impact_id},
     )
     return disruption
-
-
-def member_choices(group: OrganisedCrimeGroup) -> QuerySet[GroupMember]:
-    return group.members.order_by("name", "pk")

@@ -9,7 +9,7 @@ import csv
 import datetime
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -160,7 +160,11 @@ def member_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse
     group = selectors.group_or_404(request.user, pk)
     member = selectors.member_or_404(request.user, group, member_pk)
     services.require_change(request.user, group)
-    services.remove_member(request.user, member)
+    try:
+        services.remove_member(request.user, member)
+    except ValidationError as problem:
+        messages.error(request, " ".join(problem.messages))
+        return redirect(group)
     messages.success(request, f"{member.name} removed from the group")
     return redirect(group)
 
