@@ -17,6 +17,7 @@ convenor import FILE      import a partner file into a dataset (progress bar; al
 convenor link             link a partnership's datasets into entities (progress bar)
 convenor group-rankings --as USERNAME [--area CODE] [--threat-area CODE]   ranked groups (CSV)
 convenor scoring-model [--file PATH]   check the group scoring model; a worked example
+convenor orders expiring --days 90 --as USERNAME   ancillary orders expiring soon (for cron)
 convenor <django command> any other Django management command (migrate, check, ...)
 """
 
@@ -44,6 +45,7 @@ OPERATOR_COMMANDS = {
     "link": "Link a partnership's datasets: 'link --partnership SLUG --user NAME'",
     "group-rankings": "Organised crime groups ranked by score, as CSV (--as USER, audited)",
     "scoring-model": "Check the organised crime group scoring model and show a worked example",
+    "orders": "Ancillary orders: 'orders expiring --days 90 --as USER' (weekly from cron)",
     "load-taxonomy": "Reload threat areas and harm characteristics from reference YAML",
 }
 

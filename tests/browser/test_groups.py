@@ -78,3 +78,65 @@ def test_analyst_reads_groups_assesses_one_and_ranks_them(page, demo_accounts):
     for url in ["/groups/scoring-model/", "/groups/new/"]:
         assert page.goto(url).status == 200, url
         _accessible(page, url)
+
+
+def test_analyst_records_a_disruption_and_reads_the_orders_register(page, demo_accounts):
+    """The county line's timeline, the disruption form (its errors and impact definitions), a
+    disruption the analyst recorded (a second person verifies it), the orders pages."""
+    from convenor.groups.models import Disruption
+
+    _sign_in(page, "lee.barnes", demo_accounts["lee.barnes"].password)
+    group = OrganisedCrimeGroup.objects.get(name="Ribble Valley Line")
+    page.goto(group.get_absolute_url())
+    expect(page.get_by_role("heading", name="Disruptions")).to_be_visible()
+    expect(
+        page.get_by_role("link", name="30 October 2025: Safeguarding of a victim")
+    ).to_be_visible()
+    expect(page.get_by_text("Not yet verified")).to_have_count(1)
+    _accessible(page, "group detail with disruptions and orders")
+
+    page.get_by_role("link", name="Record a disruption").click()
+    expect(
+        page.get_by_text("The group's capability or capacity", exact=False).first
+    ).to_be_attached()
+    _accessible(page, "disruption form")
+    page.get_by_role("button", name="Record disruption").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    expect(page.get_by_text("a rationale is required").first).to_be_visible()
+    _accessible(page, "disruption form with errors")
+
+    before = Disruption.objects.filter(group=group).count()
+    page.get_by_label("Date of the disruption").fill("2025-12-01")
+    page.get_by_label("Type of disruption").select_option(label="Arrest")
+    page.get_by_label("Pursue").check()
+    page.get_by_label("Lead agency").select_option(label="Lancashire Constabulary")
+    page.locator("input[name=impact]").first.check()
+    page.get_by_label("Rationale").fill("The principal's deputy arrested; the line is leaderless.")
+    page.get_by_role("button", name="Record disruption").click()
+    expect(page.get_by_text("Disruption recorded: a second person", exact=False)).to_be_visible()
+    assert Disruption.objects.filter(group=group).count() == before + 1
+    _accessible(page, "disruption recorded")
+
+    disruption = Disruption.objects.filter(group=group).latest("pk")
+    page.goto(f"{disruption.get_absolute_url()}verify/")
+    expect(page.get_by_text("You recorded this disruption", exact=False)).to_be_visible()
+    _accessible(page, "verify page for the recorder")
+    page.goto(disruption.get_absolute_url())
+    _accessible(page, "disruption")
+
+    page.goto("/groups/orders/")
+    expect(page.get_by_text("Expiring soon")).to_have_count(1)
+    _accessible(page, "orders register")
+    page.goto("/groups/orders/expiring/")
+    expect(page.get_by_role("link", name="Criminal Behaviour Order")).to_be_visible()
+    _accessible(page, "orders expiring")
+    page.get_by_role("link", name="Criminal Behaviour Order").click()
+    _accessible(page, "order")
+    page.goto(group.orders.get(order_type__code="scpo").get_absolute_url())
+    expect(page.get_by_text("Arrested and charged with breach", exact=False)).to_be_visible()
+    page.get_by_role("link", name="Record a breach").click()
+    _accessible(page, "breach form")
+    page.goto(f"/groups/{group.pk}/orders/new/")
+    _accessible(page, "order form")
+    page.goto("/groups/rankings/?disrupted=12m&sort=disrupted")
+    _accessible(page, "rankings by disruption")

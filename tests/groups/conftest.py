@@ -128,3 +128,48 @@ def build_groups(world) -> Groups:
     for group in (result.own, result.partner, result.partner_private, result.outside):
         assess(group, group.lead_responsible_officer, inputs())
     return result
+
+
+# --- The response: disruptions and orders written straight to the database -------------------
+
+
+def make_disruption(group, recorder, *, on=None, kind="arrest", p="pursue", impact="moderate",
+                    verified_by=None, partners=(), members=()):  # fmt: skip
+    from django.utils import timezone
+
+    from convenor.groups.models import Disruption, DisruptionImpact, DisruptionType
+
+    disruption = Disruption.objects.create(
+        group=group,
+        occurred_on=on or datetime.date(2026, 1, 5),
+        disruption_type=DisruptionType.objects.get(code=kind),
+        p=p,
+        lead_agency=group.owning_organisation,
+        impact=DisruptionImpact.objects.get(code=impact),
+        rationale="Invented for tests",
+        recorded_by=recorder,
+        verified_by=verified_by,
+        verified_at=timezone.now() if verified_by else None,
+    )
+    disruption.contributing_partners.set(partners)
+    disruption.members.set(members)
+    return disruption
+
+
+def make_order(group, officer, *, member=None, kind="scpo", made_on=None, expires_on=None):
+    from convenor.groups.models import AncillaryOrder, GroupMember, OrderType
+
+    member = member or GroupMember.objects.create(
+        group=group, name="Order Subject", role="principal"
+    )
+    return AncillaryOrder.objects.create(
+        group=group,
+        order_type=OrderType.objects.get(code=kind),
+        subject=member,
+        court="Preston Crown Court",
+        made_on=made_on or datetime.date(2025, 6, 1),
+        expires_on=expires_on or datetime.date(2030, 5, 31),
+        conditions=["Not to hold more than one phone"],
+        monitoring_officer=officer,
+        recorded_by=officer,
+    )

@@ -49,6 +49,7 @@ def token_for_group_editor(transactional_db):
 
 schema = schemathesis.pytest.from_fixture("groups_api_schema").include(
     path_regex=r"^/api/v1/(groups|group-members|group-assessments|group-rankings|"
+    r"group-disruptions|group-orders|group-order-breaches|"
     r"threat-areas|harm-characteristics)/"
 )
 

@@ -3,6 +3,8 @@ only where their partnership's agreement allows, and a second `convenor demo` ch
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.core.management import call_command
 
@@ -71,3 +73,45 @@ def test_demo_groups_load_once_with_their_history(db, capsys, client):
         "Ribble Valley Line",
         "Fishergate Tobacco Suppliers",
     }
+
+
+def test_demo_county_line_has_its_response_of_2025(db, today):
+    """Six disruptions through 2025, one awaiting verification; two orders, one expiring next
+    month and one breached; a second `load_demo` adds nothing."""
+    from convenor.core.demo import load_demo as load_core_demo
+    from convenor.groups import selectors
+    from convenor.groups.demo import load_demo
+    from convenor.groups.models import AncillaryOrder, Disruption, OrderBreach
+    from convenor.groups.statistics import disruption_statistics
+
+    load_core_demo()
+    load_demo()
+    line = OrganisedCrimeGroup.objects.get(name="Ribble Valley Line")
+    disruptions = list(line.disruptions.all())
+    assert len(disruptions) == 6
+    assert all(d.occurred_on.year == 2025 for d in disruptions)
+    assert [d.disruption_type.code for d in disruptions if not d.verified] == [
+        "safeguarding-of-a-victim"
+    ]
+    assert all(d.verified_by != d.recorded_by for d in disruptions if d.verified)
+    orders = {o.order_type.code: o for o in line.orders.all()}
+    assert set(orders) == {"cbo", "scpo"}
+    assert 0 < (orders["cbo"].expires_on - today).days <= 31
+    assert orders["scpo"].breaches.count() == 1
+    lee = User.objects.get(username="lee.barnes")
+    assert list(selectors.expiring_orders(lee, 90)) == [orders["cbo"]]
+    stats = disruption_statistics(
+        selectors.disruption_facts(lee, datetime.date(2025, 1, 1), datetime.date(2025, 12, 31))
+    )
+    assert stats.total == 5 and stats.unverified_left_out == 1
+    counts = (
+        Disruption.objects.count(),
+        AncillaryOrder.objects.count(),
+        OrderBreach.objects.count(),
+    )
+    load_demo()
+    assert counts == (
+        Disruption.objects.count(),
+        AncillaryOrder.objects.count(),
+        OrderBreach.objects.count(),
+    )

@@ -9,6 +9,9 @@
   administrators of the owning organisation only (partners read, they do not rewrite another
   organisation's intelligence).
 * Assessments are never changed or deleted by anyone: the history is kept.
+* Disruptions, ancillary orders and breaches are seen with their group and recorded by those who
+  may change it. A disruption is **verified** by an analyst or partnership administrator of the
+  owning organisation other than the one who recorded it (ADR 0024).
 * Reference taxonomies (threat areas, harm characteristics): any signed-in user reads them;
   operators change them.
 """
@@ -20,7 +23,19 @@ from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from convenor.core.access import Action, Rule, Standing, member_party, rule_for
 from convenor.core.models import InformationSharingAgreement, Role
 
-from .models import Assessment, GroupMember, HarmCharacteristic, OrganisedCrimeGroup, ThreatArea
+from .models import (
+    AncillaryOrder,
+    Assessment,
+    Disruption,
+    DisruptionImpact,
+    DisruptionType,
+    GroupMember,
+    HarmCharacteristic,
+    OrderBreach,
+    OrderType,
+    OrganisedCrimeGroup,
+    ThreatArea,
+)
 
 EDITING_ROLES = (Role.ANALYST, Role.PARTNERSHIP_ADMINISTRATOR)
 
@@ -97,8 +112,49 @@ class AssessmentRule(_PartOfGroupRule):
         return super().can(s, action, obj)
 
 
+@rule_for(Disruption)
+class DisruptionRule(_PartOfGroupRule):
+    pass
+
+
+def may_verify(s: Standing, disruption: Disruption) -> bool:
+    """A second person of the owning organisation who may change the group verifies."""
+    return (
+        disruption.verified_by_id is None
+        and disruption.recorded_by_id != s.user_id
+        and (s.superuser or disruption.group.owning_organisation_id in editing_organisations(s))
+    )
+
+
+@rule_for(AncillaryOrder)
+class AncillaryOrderRule(_PartOfGroupRule):
+    pass
+
+
+@rule_for(OrderBreach)
+class OrderBreachRule(Rule):
+    """Seen with its order's group; recorded by those who may change that group."""
+
+    def visible(self, s: Standing, queryset: QuerySet) -> QuerySet:
+        if s.superuser:
+            return queryset
+        if not s.organisations:
+            return queryset.none()
+        return queryset.filter(visible_groups_q(s, prefix="order__group__"))
+
+    def can(self, s: Standing, action: Action, obj: Model | None) -> bool:
+        if action == Action.VIEW:
+            return super().can(s, action, obj) if obj is not None else bool(s.organisations)
+        if obj is None:
+            return s.superuser or bool(editing_organisations(s))
+        return GroupRule().can(s, Action.CHANGE, obj.order.group)
+
+
 @rule_for(ThreatArea)
 @rule_for(HarmCharacteristic)
+@rule_for(DisruptionType)
+@rule_for(DisruptionImpact)
+@rule_for(OrderType)
 class ReferenceRule(Rule):
     """Taxonomies: read by every signed-in user, changed by operators."""
 

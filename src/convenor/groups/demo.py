@@ -1,8 +1,9 @@
 """Demo organised crime groups, drawn from the seeds: a Preston county-lines group (seed 002,
 Operation Genga), a West Midlands group in organised immigration crime and money laundering
 through hand car washes and nail bars, a West Midlands firearms supply group (seed 003, NABIS),
-and a Preston illicit tobacco group found by trading standards. Every group, member and score is
-INVENTED; no real individual's personal data.
+and a Preston illicit tobacco group found by trading standards. The county line has the
+response of 2025: six disruptions (one awaiting verification) and two ancillary orders. Every
+group, member and score is INVENTED; no real individual's personal data.
 
 Recorded through the real services (so the audit record shows them), each with a history of
 assessments. Members are linked to the threat demo's entities where that demo has a record of
@@ -18,10 +19,19 @@ from django.utils import timezone
 
 from convenor.core.access import visible
 from convenor.core.demo import PRESTON, WEST_MIDLANDS
-from convenor.core.models import Area, Organisation, Partnership, User
+from convenor.core.models import Area, Membership, Organisation, Partnership, Role, User
 
 from . import services
-from .models import HarmCharacteristic, OrganisedCrimeGroup, ThreatArea
+from .models import (
+    AncillaryOrder,
+    Disruption,
+    DisruptionImpact,
+    DisruptionType,
+    HarmCharacteristic,
+    OrderType,
+    OrganisedCrimeGroup,
+    ThreatArea,
+)
 from .reference import load as load_reference
 
 IMPACT_FACTORS = ["physical", "psychological", "financial", "community", "environmental",
@@ -283,6 +293,139 @@ def load_demo() -> str:
                     rationale=rationale,
                     assessed_on=today - datetime.timedelta(days=30 * months_ago + 3),
                 )
+    line = OrganisedCrimeGroup.objects.get(
+        owning_organisation__name="Lancashire Constabulary", name="Ribble Valley Line"
+    )
+    _load_response(line, today)
     groups = OrganisedCrimeGroup.objects.filter(name__in=[spec["name"] for spec in GROUPS])
     assessments = sum(group.assessments.count() for group in groups)
-    return f"{groups.count()} organised crime groups, {assessments} assessments"
+    return (
+        f"{groups.count()} organised crime groups, {assessments} assessments, "
+        f"{Disruption.objects.filter(group__in=groups).count()} disruptions, "
+        f"{AncillaryOrder.objects.filter(group__in=groups).count()} ancillary orders"
+    )
+
+
+# The county line's response through 2025 (seed 002): (date, type, P, lead agency, contributing
+# partners, members, quantity, value in pence, impact, description, rationale, verified).
+DISRUPTIONS = [
+    (datetime.date(2025, 2, 18), "drugs-seized", "pursue", "Lancashire Constabulary",
+     ["Lancashire Constabulary SOC Project (Operation Genga)"], ["Mark Doyle"], 412, 1_850_000,
+     "moderate", "Drugs warrant at the line's safe house: 412 g of crack cocaine and heroin.",
+     "The line's stock for about a month; supply resumed within weeks from a new address.", True),
+    (datetime.date(2025, 4, 3), "licence-revoked", "pursue", "Preston City Council Licensing",
+     ["Lancashire Constabulary"], ["Danny Whitlow"], None, None, "minor",
+     "Hackney carriage driver's licence revoked by council licensing on police information.",
+     "Removes one vehicle the line used; the driver can still drive privately.", True),
+    (datetime.date(2025, 5, 22), "premises-closed", "protect", "Lancashire Constabulary",
+     ["Preston City Council Community Safety"], [], None, None, "moderate",
+     "Closure order on a cuckooed flat on the Callon estate; the tenant was safeguarded.",
+     "The line lost its main Preston address for three months.", True),
+    (datetime.date(2025, 7, 9), "cash-seized", "pursue", "Lancashire Constabulary",
+     ["HM Revenue and Customs"], ["Kyle Brennan"], None, 2_340_000, "minor",
+     "£23,400 in cash seized from a car at a stop on the M6 (Proceeds of Crime Act 2002).",
+     "A week's takings: limited on its own, but forfeiture proceedings follow.", True),
+    (datetime.date(2025, 9, 19), "ancillary-order-obtained", "pursue", "Lancashire Constabulary",
+     ["National Crime Agency"], ["Mark Doyle"], None, None, "major",
+     "Serious Crime Prevention Order on the principal on conviction at Preston Crown Court.",
+     "Limits the principal's phones, vehicles and cash for five years after release.", True),
+    (datetime.date(2025, 10, 30), "safeguarding-of-a-victim", "prevent",
+     "Preston Vocational Centre (Twilight Project)", ["Preston City Council Community Safety"],
+     ["Tyler Hargreaves"], None, None, "minor",
+     "A runner aged 16 referred to the Twilight Project; the referral was accepted.",
+     "One runner out of the line; the line recruits others.", False),
+]  # fmt: skip
+
+VERIFIER = ("ruth.ainsworth", "Ruth", "Ainsworth", "Detective Sergeant, SOC Project")
+
+
+def _verifier(organisation: Organisation) -> User:
+    """A second analyst of the constabulary who verifies the line's disruptions (signs in only
+    once an operator sets a password)."""
+    username, first, last, title = VERIFIER
+    user, created = User.objects.get_or_create(
+        username=username,
+        defaults={"first_name": first, "last_name": last, "job_title": title,
+                  "email": f"{username}@example.org"},
+    )  # fmt: skip
+    if created:
+        user.set_unusable_password()
+        user.save()
+    Membership.objects.get_or_create(
+        user=user, organisation=organisation, role=Role.ANALYST,
+        defaults={"started_on": datetime.date(2024, 4, 1)},
+    )  # fmt: skip
+    return user
+
+
+def _load_response(line: OrganisedCrimeGroup, today: datetime.date) -> None:
+    """Six disruptions of the county line through 2025 (one not yet verified) and two orders:
+    one expiring next month, one breached."""
+    recorder = line.lead_responsible_officer
+    verifier = _verifier(line.owning_organisation)
+    members = {m.name: m for m in line.members.all()}
+    if not line.disruptions.exists():
+        for (on, kind, p, lead, partners, concerned, quantity, value, impact, description,
+             rationale, verified) in DISRUPTIONS:  # fmt: skip
+            disruption = services.record_disruption(
+                recorder,
+                line,
+                {
+                    "occurred_on": on,
+                    "disruption_type": DisruptionType.objects.get(code=kind),
+                    "p": p,
+                    "lead_agency": Organisation.objects.get(name=lead),
+                    "contributing_partners": list(Organisation.objects.filter(name__in=partners)),
+                    "members": [members[name] for name in concerned],
+                    "quantity": quantity,
+                    "value_pence": value,
+                    "impact": DisruptionImpact.objects.get(code=impact),
+                    "description": description,
+                    "rationale": rationale,
+                },
+            )
+            if verified:
+                services.verify_disruption(verifier, disruption)
+    if not line.orders.exists():
+        services.record_order(
+            recorder,
+            line,
+            {
+                "order_type": OrderType.objects.get(code="cbo"),
+                "subject": members["Danny Whitlow"],
+                "court": "Preston Magistrates' Court",
+                "made_on": datetime.date(2025, 4, 10),
+                "expires_on": today + datetime.timedelta(days=30),
+                "conditions": [
+                    "Not to carry more than one mobile phone",
+                    "Not to carry passengers for reward in any vehicle",
+                ],
+                "monitoring_officer": User.objects.get(username="jo.whittaker"),
+            },
+        )
+        scpo = services.record_order(
+            recorder,
+            line,
+            {
+                "order_type": OrderType.objects.get(code="scpo"),
+                "subject": members["Mark Doyle"],
+                "court": "Preston Crown Court",
+                "made_on": datetime.date(2025, 9, 19),
+                "expires_on": datetime.date(2035, 9, 18),
+                "conditions": [
+                    "To hold no more than one mobile phone, registered in his own name",
+                    "To declare every vehicle he uses to Lancashire Constabulary",
+                    "Not to hold more than £1,000 in cash",
+                ],
+                "monitoring_officer": recorder,
+            },
+        )
+        services.record_breach(
+            recorder,
+            scpo,
+            {
+                "occurred_on": datetime.date(2025, 11, 28),
+                "description": "Found with two unregistered phones at a Preston address.",
+                "outcome": "Arrested and charged with breach of the order; remanded in custody.",
+            },
+        )

@@ -7,13 +7,15 @@ each is written once and never changed, so the group's current band is always it
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -48,6 +50,14 @@ class HarmCharacteristic(models.Model):
         return self.name
 
 
+def twelve_months_before(day: datetime.date) -> datetime.date:
+    """The same day a year earlier (28 February for 29 February)."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
 class GroupQuerySet(models.QuerySet):
     def with_current_assessment(self) -> GroupQuerySet:
         """Annotate each group with its latest assessment's score, band and date."""
@@ -59,6 +69,22 @@ class GroupQuerySet(models.QuerySet):
             current_band=Subquery(latest.values("band")[:1]),
             current_band_label=Subquery(latest.values("band_label")[:1]),
             current_assessed_on=Subquery(latest.values("assessed_on")[:1]),
+        )
+
+    def with_disruption_summary(self, today) -> GroupQuerySet:
+        """Annotate each group with its verified disruptions in the 12 months to ``today``
+        (``disruptions_12m``) and the date of its latest verified one (``last_disrupted_on``)."""
+        verified = Disruption.objects.filter(group=OuterRef("pk"), verified_by__isnull=False)
+        recent = (
+            verified.filter(occurred_on__gt=twelve_months_before(today))
+            .order_by()
+            .values("group")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(
+            disruptions_12m=Coalesce(Subquery(recent), 0),
+            last_disrupted_on=Subquery(verified.order_by("-occurred_on").values("occurred_on")[:1]),
         )
 
     def ranked(self) -> GroupQuerySet:
@@ -237,3 +263,219 @@ class Assessment(models.Model):
     def owner_organisation(self) -> Organisation:
         """For the audit chain: the owning organisation's auditor sees who touched this."""
         return self.group.owning_organisation
+
+
+# --- The response: disruptions, ancillary orders and their breaches (issue 15, ADR 0024) -----
+
+
+class FourP(models.TextChoices):
+    """The 4Ps (governance's codes): the P a disruption serves."""
+
+    PURSUE = "pursue", "Pursue"
+    PREVENT = "prevent", "Prevent"
+    PROTECT = "protect", "Protect"
+    PREPARE = "prepare", "Prepare"
+
+
+def pounds(pence: int | None) -> str:
+    """Pence as pounds for pages: 1250050 -> "£12,500.50"; None -> ""."""
+    return "" if pence is None else f"£{pence // 100:,}.{pence % 100:02d}"
+
+
+class DisruptionType(models.Model):
+    """A kind of disruption (reference/disruption_types.yaml)."""
+
+    code = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=200, unique=True)
+    measured = models.BooleanField(default=False, help_text="Quantity and value apply")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DisruptionImpact(models.Model):
+    """Major, moderate or minor, with the definition shown wherever one is chosen
+    (reference/disruption_impacts.yaml)."""
+
+    code = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=100, unique=True)
+    definition = models.TextField()
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrderType(models.Model):
+    """A kind of ancillary order (reference/order_types.yaml)."""
+
+    code = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=200, unique=True)
+    legislation = models.CharField(max_length=200, blank=True)
+    confiscation = models.BooleanField(default=False, help_text="An amount and a date to pay")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DisruptionQuerySet(models.QuerySet):
+    def verified(self) -> DisruptionQuerySet:
+        return self.filter(verified_by__isnull=False)
+
+
+class Disruption(models.Model):
+    """One disruption of a group. It counts only once a second person of the owning
+    organisation has verified it (never the one who recorded it)."""
+
+    group = models.ForeignKey(
+        OrganisedCrimeGroup, on_delete=models.PROTECT, related_name="disruptions"
+    )
+    occurred_on = models.DateField()
+    disruption_type = models.ForeignKey(DisruptionType, on_delete=models.PROTECT, related_name="+")
+    p = models.CharField("P it serves", max_length=10, choices=FourP.choices)
+    description = models.TextField(blank=True)
+    quantity = models.PositiveIntegerField(null=True, blank=True)
+    value_pence = models.PositiveBigIntegerField(null=True, blank=True)
+    lead_agency = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    contributing_partners = models.ManyToManyField(Organisation, blank=True, related_name="+")
+    members = models.ManyToManyField(GroupMember, blank=True, related_name="disruptions")
+    impact = models.ForeignKey(DisruptionImpact, on_delete=models.PROTECT, related_name="+")
+    rationale = models.TextField(help_text="Why this impact")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="disruptions_recorded"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="disruptions_verified",
+    )
+    verified_at = models.DateTimeField(null=True, blank=True)
+
+    objects = DisruptionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(rationale=""), name="disruption_impact_has_a_rationale"
+            ),
+            models.CheckConstraint(
+                condition=Q(verified_by__isnull=True) | ~Q(verified_by=models.F("recorded_by")),
+                name="disruption_verified_by_a_second_person",
+            ),
+            models.CheckConstraint(
+                condition=Q(verified_by__isnull=True, verified_at__isnull=True)
+                | Q(verified_by__isnull=False, verified_at__isnull=False),
+                name="disruption_verification_has_who_and_when",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.disruption_type} on {self.occurred_on:%d/%m/%Y} ({self.group})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("groups:disruption", args=[self.group_id, self.pk])
+
+    @property
+    def verified(self) -> bool:
+        return self.verified_by_id is not None
+
+    @property
+    def value(self) -> str:
+        return pounds(self.value_pence)
+
+    @property
+    def owner_organisation(self) -> Organisation:
+        return self.group.owning_organisation
+
+
+class AncillaryOrder(models.Model):
+    """An order a court made on a member of a group (a person or a business)."""
+
+    group = models.ForeignKey(OrganisedCrimeGroup, on_delete=models.PROTECT, related_name="orders")
+    order_type = models.ForeignKey(OrderType, on_delete=models.PROTECT, related_name="+")
+    subject = models.ForeignKey(
+        GroupMember,
+        on_delete=models.PROTECT,
+        related_name="orders",
+        help_text="The member (person or business, and through it the linked entity)",
+    )
+    court = models.CharField(max_length=200)
+    made_on = models.DateField()
+    expires_on = models.DateField(null=True, blank=True)
+    conditions = models.JSONField(default=list, blank=True, help_text="One string per condition")
+    monitoring_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders_monitored"
+    )
+    amount_pence = models.PositiveBigIntegerField(null=True, blank=True)
+    pay_by = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders_recorded"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["expires_on", "-made_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_on__isnull=True) | Q(expires_on__gte=models.F("made_on")),
+                name="order_expires_on_or_after_made",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_type} on {self.subject.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("groups:order", args=[self.group_id, self.pk])
+
+    @property
+    def amount(self) -> str:
+        return pounds(self.amount_pence)
+
+    @property
+    def owner_organisation(self) -> Organisation:
+        return self.group.owning_organisation
+
+
+class OrderBreach(models.Model):
+    """A breach of an order and what followed."""
+
+    order = models.ForeignKey(AncillaryOrder, on_delete=models.PROTECT, related_name="breaches")
+    occurred_on = models.DateField()
+    description = models.TextField()
+    outcome = models.TextField(help_text="What followed: arrest, charge, warning, variation...")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-occurred_on", "-pk"]
+        verbose_name_plural = "order breaches"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(description="") & ~Q(outcome=""), name="breach_says_what_and_after"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Breach of {self.order} on {self.occurred_on:%d/%m/%Y}"
+
+    @property
+    def owner_organisation(self) -> Organisation:
+        return self.order.group.owning_organisation

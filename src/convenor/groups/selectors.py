@@ -4,16 +4,27 @@ once. Reads that must be audited (a group's detail) are services: ``services.vie
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from convenor.core.access import get_visible_or_404, visible
-from convenor.core.models import Area, User
+from convenor.core.models import Area, Organisation, User
 from convenor.threat.models import Entity
 
-from .models import Assessment, GroupMember, OrganisedCrimeGroup, ThreatArea
+from .models import (
+    AncillaryOrder,
+    Assessment,
+    Disruption,
+    GroupMember,
+    OrderBreach,
+    OrganisedCrimeGroup,
+    ThreatArea,
+)
+from .statistics import DisruptionFact
 
 # --- Groups ----------------------------------------------------------------------------------
 
@@ -117,14 +128,21 @@ def local_authorities_of(area: Area) -> QuerySet[Area]:
     ).distinct()
 
 
+RANKING_SORTS = {"score": "current score", "disrupted": "most recently disrupted"}
+
+
 def ranked_groups(
     user,
     *,
     area: Area | None = None,
     threat_area: ThreatArea | None = None,
     include_archived: bool = False,
+    disrupted_only: bool = False,
+    sort: str = "score",
 ) -> QuerySet[OrganisedCrimeGroup]:
-    """The groups the user may see, highest current score first (never assessed last)."""
+    """The groups the user may see, highest current score first (never assessed last), or most
+    recently disrupted first; ``disrupted_only``: those with a verified disruption in the last
+    12 months. Each carries ``disruptions_12m`` and ``last_disrupted_on``."""
     groups = visible(user, OrganisedCrimeGroup.objects.all())
     if not include_archived:
         groups = groups.exclude(status=OrganisedCrimeGroup.Status.ARCHIVED)
@@ -133,11 +151,22 @@ def ranked_groups(
     if threat_area is not None:
         groups = groups.filter(threat_areas=threat_area)
     ids = groups.values("pk")
-    return (
+    ranked = (
         OrganisedCrimeGroup.objects.filter(pk__in=ids)
         .select_related("owning_organisation", "lead_responsible_officer")
         .ranked()
+        .with_disruption_summary(timezone.localdate())
     )
+    if disrupted_only:
+        ranked = ranked.filter(disruptions_12m__gt=0)
+    if sort == "disrupted":
+        ranked = ranked.order_by(
+            F("last_disrupted_on").desc(nulls_last=True),
+            F("current_score").desc(nulls_last=True),
+            "name",
+            "pk",
+        )
+    return ranked
 
 
 @dataclass
@@ -150,6 +179,8 @@ class Ranking:
     threat_area: ThreatArea | None
     include_archived: bool
     problems: dict[str, str] = field(default_factory=dict)
+    disrupted_only: bool = False
+    sort: str = "score"
 
     @property
     def filters(self) -> dict[str, str]:
@@ -157,6 +188,8 @@ class Ranking:
             "area": self.area.code if self.area else "",
             "threat_area": self.threat_area.code if self.threat_area else "",
             "archived": "1" if self.include_archived else "",
+            "disrupted": "12m" if self.disrupted_only else "",
+            "sort": self.sort if self.sort != "score" else "",
         }
 
     def with_places(self) -> QuerySet[OrganisedCrimeGroup]:
@@ -167,7 +200,13 @@ class Ranking:
 
 
 def ranking(
-    user: User, *, area_code: str = "", threat_area_code: str = "", include_archived=False
+    user: User,
+    *,
+    area_code: str = "",
+    threat_area_code: str = "",
+    include_archived=False,
+    disrupted: str = "",
+    sort: str = "",
 ) -> Ranking:
     area_code, threat_area_code = area_code.strip()[:16], threat_area_code.strip()[:60]
     area = visible(user, Area.objects.all()).filter(code=area_code).first() if area_code else None
@@ -179,10 +218,21 @@ def ranking(
         problems["area"] = f"There is no area with the code “{area_code}”"
     if threat_area_code and threat_area is None:
         problems["threat_area"] = "There is no threat area with that code"
+    if disrupted not in ("", "12m"):
+        problems["disrupted"] = "Use disrupted=12m for groups disrupted in the last 12 months"
+    if sort not in ("", *RANKING_SORTS):
+        problems["sort"] = "Sort by score or disrupted"
+    disrupted_only = disrupted == "12m"
+    sort = sort if sort in RANKING_SORTS else "score"
     groups = ranked_groups(
-        user, area=area, threat_area=threat_area, include_archived=include_archived
+        user,
+        area=area,
+        threat_area=threat_area,
+        include_archived=include_archived,
+        disrupted_only=disrupted_only,
+        sort=sort,
     )
-    return Ranking(groups, area, threat_area, include_archived, problems)
+    return Ranking(groups, area, threat_area, include_archived, problems, disrupted_only, sort)
 
 
 def ranking_area_choices(user: User) -> QuerySet[Area]:
@@ -194,3 +244,89 @@ def ranking_area_choices(user: User) -> QuerySet[Area]:
         .distinct()
         .order_by("name")
     )
+
+
+# --- Disruptions -----------------------------------------------------------------------------
+
+
+def _disruptions() -> QuerySet[Disruption]:
+    return Disruption.objects.select_related(
+        "disruption_type", "impact", "lead_agency", "recorded_by", "verified_by", "group"
+    ).prefetch_related(
+        Prefetch("contributing_partners", queryset=Organisation.objects.order_by("name")),
+        Prefetch("members", queryset=GroupMember.objects.order_by("name")),
+    )
+
+
+def disruptions_of(user: User, group: OrganisedCrimeGroup) -> QuerySet[Disruption]:
+    """The group's disruptions, latest first (the timeline on the group's page)."""
+    return visible(user, _disruptions().filter(group=group))
+
+
+def disruption_or_404(user: User, group: OrganisedCrimeGroup, pk: int) -> Disruption:
+    return get_visible_or_404(user, _disruptions().filter(group=group), pk=pk)
+
+
+def visible_disruptions(user: User) -> QuerySet[Disruption]:
+    return visible(user, _disruptions())
+
+
+def disruption_facts(
+    user: User, start: datetime.date, end: datetime.date, groups=None
+) -> list[DisruptionFact]:
+    """The disruptions the user may see between ``start`` and ``end`` (inclusive), as facts for
+    :func:`convenor.groups.statistics.disruption_statistics` (names, not codes)."""
+    disruptions = visible_disruptions(user).filter(occurred_on__range=(start, end))
+    if groups is not None:
+        disruptions = disruptions.filter(group__in=groups)
+    return [
+        DisruptionFact(
+            disruption_type=d.disruption_type.name,
+            p=d.get_p_display(),
+            impact=d.impact.name,
+            partners=frozenset(
+                {d.lead_agency.name, *(o.name for o in d.contributing_partners.all())}
+            ),
+            verified=d.verified,
+        )
+        for d in disruptions
+    ]
+
+
+# --- Ancillary orders ------------------------------------------------------------------------
+
+
+def _orders() -> QuerySet[AncillaryOrder]:
+    return AncillaryOrder.objects.select_related(
+        "order_type",
+        "subject",
+        "monitoring_officer",
+        "recorded_by",
+        "group",
+        "group__owning_organisation",
+    ).annotate(breach_count=Count("breaches"))
+
+
+def visible_orders(user: User) -> QuerySet[AncillaryOrder]:
+    """The register: orders on members of the groups the user may see, soonest to expire first."""
+    return visible(user, _orders()).order_by(F("expires_on").asc(nulls_last=True), "-made_on", "pk")
+
+
+def orders_of(user: User, group: OrganisedCrimeGroup) -> QuerySet[AncillaryOrder]:
+    return visible_orders(user).filter(group=group)
+
+
+def order_or_404(user: User, group: OrganisedCrimeGroup, pk: int) -> AncillaryOrder:
+    return get_visible_or_404(user, _orders().filter(group=group), pk=pk)
+
+
+def expiring_orders(user: User, days: int) -> QuerySet[AncillaryOrder]:
+    """Orders the user may see that expire from today to ``days`` days ahead, soonest first."""
+    today = timezone.localdate()
+    return visible_orders(user).filter(
+        expires_on__gte=today, expires_on__lte=today + datetime.timedelta(days=days)
+    )
+
+
+def breaches_of(user: User, order: AncillaryOrder) -> QuerySet[OrderBreach]:
+    return visible(user, order.breaches.select_related("recorded_by"))

@@ -17,8 +17,8 @@ from convenor.core.api_policy import SlugRelatedField
 from convenor.core.models import Area, Organisation, Partnership, User
 from convenor.threat.models import Entity
 
-from . import selectors, services
-from .models import Assessment, GroupMember, HarmCharacteristic, OrganisedCrimeGroup, ThreatArea
+from .. import selectors, services
+from ..models import Assessment, GroupMember, HarmCharacteristic, OrganisedCrimeGroup, ThreatArea
 
 MAX_ID = 2**63 - 1
 
@@ -254,6 +254,8 @@ class RankedGroupSerializer(serializers.ModelSerializer):
     assessed_on = serializers.DateField(
         source="current_assessed_on", read_only=True, allow_null=True
     )
+    disruptions_12m = serializers.IntegerField(read_only=True)
+    last_disrupted_on = serializers.DateField(read_only=True, allow_null=True)
 
     class Meta:
         model = OrganisedCrimeGroup
@@ -267,6 +269,8 @@ class RankedGroupSerializer(serializers.ModelSerializer):
             "band",
             "band_label",
             "assessed_on",
+            "disruptions_12m",
+            "last_disrupted_on",
             "threat_areas",
             "areas",
         ]
@@ -449,6 +453,10 @@ class AssessmentViewSet(
         )
 
 
+def params_sort(request) -> str:
+    return request.query_params.get("sort", "")
+
+
 class GroupRankingViewSet(PolicyViewSetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Groups ranked by their current score, highest first, per area and threat area."""
 
@@ -462,6 +470,8 @@ class GroupRankingViewSet(PolicyViewSetMixin, mixins.ListModelMixin, viewsets.Ge
             area_code=params.get("area", ""),
             threat_area_code=params.get("threat_area", ""),
             include_archived=params.get("archived") in ("1", "true"),
+            disrupted=params.get("disrupted", "")[:8],
+            sort=params.get("sort", "")[:16],
         )
         if ranking.problems:
             raise ValidationError(ranking.problems)
@@ -472,6 +482,18 @@ class GroupRankingViewSet(PolicyViewSetMixin, mixins.ListModelMixin, viewsets.Ge
             OpenApiParameter("area", OpenApiTypes.STR, description="ONS code of any area"),
             OpenApiParameter("threat_area", OpenApiTypes.STR, description="Threat area code"),
             OpenApiParameter("archived", OpenApiTypes.BOOL, description="Include archived"),
+            OpenApiParameter(
+                "disrupted",
+                OpenApiTypes.STR,
+                enum=["12m"],
+                description="Only groups with a verified disruption in the last 12 months",
+            ),
+            OpenApiParameter(
+                "sort",
+                OpenApiTypes.STR,
+                enum=list(selectors.RANKING_SORTS),
+                description="score (default) or disrupted (most recently disrupted first)",
+            ),
         ]
     )
     def list(self, request, *args, **kwargs):
@@ -480,7 +502,8 @@ class GroupRankingViewSet(PolicyViewSetMixin, mixins.ListModelMixin, viewsets.Ge
         offset = self.paginator.offset if page is not None else 0
         items = page if page is not None else list(queryset)
         for position, group in enumerate(items, start=offset + 1):
-            group.rank = position if group.current_score is not None else None
+            ranked = group.current_score is not None or params_sort(request) == "disrupted"
+            group.rank = position if ranked else None
         serializer = self.get_serializer(items, many=True)
         if page is not None:
             return self.get_paginated_response(serializer.data)

@@ -6,12 +6,14 @@ Thin: reads come from :mod:`.selectors`, changes from :mod:`.services` through
 from __future__ import annotations
 
 import csv
+import datetime
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from convenor.core import access
@@ -21,9 +23,9 @@ from convenor.core.reauth import recent_authentication_required
 from convenor.core.views import PAGE_SIZE, _csv_safe, _Echo, staff_page
 from convenor.threat.models import Entity
 
-from . import selectors, services
-from .forms import AssessmentForm, GroupForm, MemberForm
-from .models import OrganisedCrimeGroup, ThreatArea
+from .. import selectors, services
+from ..forms import AssessmentForm, GroupForm, MemberForm
+from ..models import OrganisedCrimeGroup, ThreatArea
 
 SEE_GROUPS_REFUSED = "Only members of partner organisations see groups"
 
@@ -70,6 +72,11 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "areas": group.areas.all(),
             "can_change": access.can(request.user, Action.CHANGE, group),
             "model": services.scoring_model(),
+            "disruptions": list(selectors.disruptions_of(request.user, group)),
+            "orders": list(selectors.orders_of(request.user, group)),
+            "today": timezone.localdate(),
+            "expiring_before": timezone.localdate()
+            + datetime.timedelta(days=services.expiring_days()),
             # The threat network around the group: only for those who may see linked records.
             "network_around": f"group:{group.pk}" if sees_linked_records else "",
         },
@@ -153,7 +160,11 @@ def member_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse
     group = selectors.group_or_404(request.user, pk)
     member = selectors.member_or_404(request.user, group, member_pk)
     services.require_change(request.user, group)
-    services.remove_member(request.user, member)
+    try:
+        services.remove_member(request.user, member)
+    except ValidationError as problem:
+        messages.error(request, " ".join(problem.messages))
+        return redirect(group)
     messages.success(request, f"{member.name} removed from the group")
     return redirect(group)
 
@@ -217,6 +228,8 @@ def _ranking(request: HttpRequest) -> selectors.Ranking:
         area_code=request.GET.get("area", ""),
         threat_area_code=request.GET.get("threat_area", ""),
         include_archived=request.GET.get("archived") == "1",
+        disrupted=request.GET.get("disrupted", "")[:8],
+        sort=request.GET.get("sort", "")[:16],
     )
 
 
@@ -259,6 +272,8 @@ def rankings_export(request: HttpRequest) -> StreamingHttpResponse:
         "assessed_on",
         "threat_areas",
         "areas",
+        "disruptions_12m",
+        "last_disrupted_on",
     ]
 
     def rows():
@@ -266,7 +281,7 @@ def rankings_export(request: HttpRequest) -> StreamingHttpResponse:
         for rank, group in enumerate(rows_list, start=1):
             yield writer.writerow(
                 [
-                    rank if group.current_score is not None else "",
+                    rank if ranking.sort != "score" or group.current_score is not None else "",
                     group.pk,
                     _csv_safe(group.name),
                     group.status,
@@ -276,6 +291,8 @@ def rankings_export(request: HttpRequest) -> StreamingHttpResponse:
                     group.current_assessed_on.isoformat() if group.current_assessed_on else "",
                     ";".join(t.code for t in group.threat_areas.all()),
                     ";".join(a.code for a in group.areas.all()),
+                    group.disruptions_12m,
+                    group.last_disrupted_on.isoformat() if group.last_disrupted_on else "",
                 ]
             )
 

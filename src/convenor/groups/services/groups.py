@@ -19,9 +19,9 @@ from convenor.core import access, audit
 from convenor.core.access import Action
 from convenor.core.models import Area, Membership, Organisation, User
 
-from .access_rules import editing_organisations
-from .models import Assessment, GroupMember, OrganisedCrimeGroup
-from .scoring import DEFAULT_MODEL_PATH, ScoringInputError, ScoringModel
+from ..access_rules import editing_organisations
+from ..models import Assessment, GroupMember, OrganisedCrimeGroup
+from ..scoring import DEFAULT_MODEL_PATH, ScoringInputError, ScoringModel
 
 RATIONALE_MAX = 10_000
 CHANGE_REFUSED = (
@@ -292,6 +292,11 @@ def change_member(actor: User, member: GroupMember, fields: dict[str, Any]) -> G
 def remove_member(actor: User, member: GroupMember) -> None:
     if not access.can(actor, Action.CHANGE, member):
         raise PermissionDenied(CHANGE_REFUSED)
+    if member.orders.exists():
+        raise ValidationError(
+            f"{member.name} is the subject of an ancillary order in the register: the member "
+            "stays while the order is recorded"
+        )
     group, pk, role = member.group, member.pk, member.role
     member.delete()
     audit.record(
