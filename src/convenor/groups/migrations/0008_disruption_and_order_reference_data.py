@@ -14,6 +14,6 @@ def forward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("groups", "0006_groups_response_disruptions_orders")]
+    dependencies = [("groups", "0007_disruptions_and_orders")]
 
     operations = [migrations.RunPython(forward, migrations.RunPython.noop)]

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("core", "0006_accounts_tokens_and_passwords"),
-        ("groups", "0005_threat_area_code_as_governance"),
+        ("groups", "0006_member_date_of_birth"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
