@@ -10,14 +10,7 @@ from django.utils import timezone
 
 from convenor.core.models import LegalBasis, Organisation, Partnership
 
-from .grading import (
-    Classification,
-    FourP,
-    HandlingCode,
-    IntelligenceAssessment,
-    SourceEvaluation,
-    threat_area_choices,
-)
+from . import grading
 from .models import REPORT_FIELDS, IntelligenceReport, Subject
 
 SUBJECT_ROWS = 3
@@ -53,25 +46,27 @@ class ReportFieldsMixin:
 class ReportForm(ReportFieldsMixin, forms.ModelForm):
     threat_areas = forms.MultipleChoiceField(
         label="Threat areas",
-        choices=threat_area_choices,
+        choices=grading.threat_area_choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
     four_p = forms.MultipleChoiceField(
         label="Relevant to (4P)",
-        choices=FourP.choices,
+        choices=grading.FourP.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
     source_evaluation = forms.ChoiceField(
-        label="Source evaluation", choices=_blank(SourceEvaluation.choices)
+        label="Source evaluation", choices=_blank(grading.SourceEvaluation.choices)
     )
     intelligence_assessment = forms.ChoiceField(
-        label="Intelligence assessment", choices=_blank(IntelligenceAssessment.choices)
+        label="Intelligence assessment", choices=_blank(grading.IntelligenceAssessment.choices)
     )
-    handling_code = forms.ChoiceField(label="Handling code", choices=_blank(HandlingCode.choices))
+    handling_code = forms.ChoiceField(
+        label="Handling code", choices=_blank(grading.HandlingCode.choices)
+    )
     classification = forms.ChoiceField(
-        label="Security classification", choices=Classification.choices
+        label="Security classification", choices=grading.Classification.choices
     )
     legal_basis = forms.ChoiceField(label="Legal basis", choices=_blank(LegalBasis.choices))
     attachment = forms.FileField(
@@ -146,7 +141,7 @@ class ReportForm(ReportFieldsMixin, forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if (
-            cleaned.get("handling_code") == HandlingCode.CONDITIONS
+            cleaned.get("handling_code") == grading.HandlingCode.CONDITIONS
             and not (cleaned.get("handling_conditions") or "").strip()
         ):
             self.add_error(
@@ -211,7 +206,9 @@ class SanitiseForm(ReportFieldsMixin, forms.Form):
         help_text="Remove anything that would identify the source or a sensitive tactic",
     )
     location = forms.CharField(label="Where (optional)", max_length=300, required=False)
-    handling_code = forms.ChoiceField(label="Handling code", choices=_blank(HandlingCode.choices))
+    handling_code = forms.ChoiceField(
+        label="Handling code", choices=_blank(grading.HandlingCode.choices)
+    )
     handling_conditions = forms.CharField(
         label="Handling conditions", widget=forms.Textarea, required=False, max_length=5000
     )
@@ -226,7 +223,7 @@ class SanitiseForm(ReportFieldsMixin, forms.Form):
     def clean(self):
         cleaned = super().clean()
         if (
-            cleaned.get("handling_code") == HandlingCode.CONDITIONS
+            cleaned.get("handling_code") == grading.HandlingCode.CONDITIONS
             and not (cleaned.get("handling_conditions") or "").strip()
         ):
             self.add_error(
@@ -315,18 +312,22 @@ class SearchForm(forms.Form):
         label="Local authority code", max_length=16, required=False, help_text="Like E07000123"
     )
     threat_area = forms.ChoiceField(
-        label="Threat area", choices=lambda: _blank(threat_area_choices(), "Any"), required=False
+        label="Threat area",
+        choices=lambda: _blank(grading.threat_area_choices(), "Any"),
+        required=False,
     )
     source_evaluation = forms.ChoiceField(
-        label="Source evaluation", choices=_blank(SourceEvaluation.choices, "Any"), required=False
+        label="Source evaluation",
+        choices=_blank(grading.SourceEvaluation.choices, "Any"),
+        required=False,
     )
     intelligence_assessment = forms.ChoiceField(
         label="Intelligence assessment",
-        choices=_blank(IntelligenceAssessment.choices, "Any"),
+        choices=_blank(grading.IntelligenceAssessment.choices, "Any"),
         required=False,
     )
     handling_code = forms.ChoiceField(
-        label="Handling code", choices=_blank(HandlingCode.choices, "Any"), required=False
+        label="Handling code", choices=_blank(grading.HandlingCode.choices, "Any"), required=False
     )
     subject = forms.CharField(label="Subject", max_length=200, required=False)
     subject_kind = forms.ChoiceField(
@@ -361,13 +362,13 @@ class ReplyForm(forms.Form):
 class GradeForm(forms.Form):
     source_evaluation = forms.ChoiceField(
         label="Source evaluation",
-        choices=SourceEvaluation.choices,
+        choices=grading.SourceEvaluation.choices,
         help_text="Anonymous sources are graded 2 (untested) by default",
         error_messages={"invalid_choice": "Choose a source evaluation: 1, 2 or 3"},
     )
     intelligence_assessment = forms.ChoiceField(
         label="Intelligence assessment",
-        choices=_blank(IntelligenceAssessment.choices),
+        choices=_blank(grading.IntelligenceAssessment.choices),
         error_messages={
             "required": "Choose an intelligence assessment",
             "invalid_choice": "Choose an intelligence assessment: A to E",
