@@ -8,6 +8,7 @@ from django import forms
 from django.core import signing
 from django.utils import timezone
 
+from convenor.core.forms import text_box
 from convenor.core.models import LegalBasis, Organisation, Partnership
 
 from . import grading
@@ -280,21 +281,11 @@ class LinkSubjectForm(forms.Form):
 
 
 class QuestionForm(forms.Form):
-    question = forms.CharField(
-        label="What do you need to know?",
-        max_length=5000,
-        widget=forms.Textarea,
-        error_messages={"required": "Enter what you need to know"},
-    )
+    question = text_box("What do you need to know?", 5000, missing="Enter what you need to know")
 
 
 class AnswerForm(forms.Form):
-    answer = forms.CharField(
-        label="Your answer",
-        max_length=10000,
-        widget=forms.Textarea,
-        error_messages={"required": "Enter the answer"},
-    )
+    answer = text_box("Your answer", 10000, missing="Enter the answer")
 
 
 class AttachmentForm(forms.Form):
@@ -350,12 +341,11 @@ class SearchForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
-    reply = forms.CharField(
-        label="Reply to the reporter",
-        max_length=5000,
-        widget=forms.Textarea,
+    reply = text_box(
+        "Reply to the reporter",
+        5000,
+        missing="Enter your reply to the reporter",
         help_text="The reporter reads this with their receipt code. Do not name anyone.",
-        error_messages={"required": "Enter your reply to the reporter"},
     )
 
 
@@ -377,11 +367,8 @@ class GradeForm(forms.Form):
 
 
 class CloseForm(forms.Form):
-    reason = forms.CharField(
-        label="Why is it being closed?",
-        max_length=2000,
-        widget=forms.Textarea,
-        error_messages={"required": "Enter why the report is being closed"},
+    reason = text_box(
+        "Why is it being closed?", 2000, missing="Enter why the report is being closed"
     )
 
 
@@ -410,17 +397,10 @@ def token_valid(token: str, purpose: str) -> bool:
 
 
 class AnonymousReportForm(forms.Form):
-    what = forms.CharField(
-        label="What is happening?",
-        max_length=MAX_TEXT,
-        widget=forms.Textarea,
-        error_messages={"required": "Tell us what is happening"},
-    )
-    where = forms.CharField(
-        label="Where is it happening? (optional)",
-        max_length=1000,
-        required=False,
-        widget=forms.Textarea,
+    what = text_box("What is happening?", MAX_TEXT, missing="Tell us what is happening")
+    where = text_box(
+        "Where is it happening? (optional)",
+        1000,
         help_text="An address, a street, a business, a place",
     )
     when = forms.CharField(
@@ -428,18 +408,12 @@ class AnonymousReportForm(forms.Form):
         max_length=1000,
         required=False,
     )
-    who = forms.CharField(
-        label="Who is involved? (optional)",
-        max_length=2000,
-        required=False,
-        widget=forms.Textarea,
-        help_text="Names, nicknames, descriptions, vehicles",
+    who = text_box(
+        "Who is involved? (optional)", 2000, help_text="Names, nicknames, descriptions, vehicles"
     )
-    how_known = forms.CharField(
-        label="How do you know this? (optional)",
-        max_length=1000,
-        required=False,
-        widget=forms.Textarea,
+    how_known = text_box(
+        "How do you know this? (optional)",
+        1000,
         help_text="For example: I saw it, I was told, it is common knowledge. "
         "Do not say anything that would identify you.",
     )
@@ -463,12 +437,7 @@ class ReceiptForm(forms.Form):
 
 
 class ReporterMessageForm(forms.Form):
-    message = forms.CharField(
-        label="Add information or answer the analyst",
-        max_length=5000,
-        widget=forms.Textarea,
-        required=False,
-    )
+    message = text_box("Add information or answer the analyst", 5000)
     attachment = forms.FileField(
         widget=forms.FileInput(attrs={"accept": ACCEPTED_UPLOADS}),
         label="A photo or document (optional)",
