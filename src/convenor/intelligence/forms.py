@@ -27,6 +27,14 @@ def _blank(choices, label="Choose"):
 
 
 class ReportFieldsMixin:
+    def clean(self):
+        cleaned = super().clean()
+        if grading.conditions_missing(
+            cleaned.get("handling_code"), cleaned.get("handling_conditions")
+        ):
+            self.add_error("handling_conditions", grading.CONDITIONS_MISSING)
+        return cleaned
+
     def _set_messages(self) -> None:
         for name, field in self.fields.items():
             label = (field.label or name).replace(" (optional)", "").lower()
@@ -141,13 +149,6 @@ class ReportForm(ReportFieldsMixin, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if (
-            cleaned.get("handling_code") == grading.HandlingCode.CONDITIONS
-            and not (cleaned.get("handling_conditions") or "").strip()
-        ):
-            self.add_error(
-                "handling_conditions", "Handling code C needs its conditions written out"
-            )
         for i in range(1, SUBJECT_ROWS + 1):
             kind, name = cleaned.get(f"subject_{i}_kind"), cleaned.get(f"subject_{i}_name")
             if kind and not (name or "").strip():
@@ -220,17 +221,6 @@ class SanitiseForm(ReportFieldsMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._set_messages()
-
-    def clean(self):
-        cleaned = super().clean()
-        if (
-            cleaned.get("handling_code") == grading.HandlingCode.CONDITIONS
-            and not (cleaned.get("handling_conditions") or "").strip()
-        ):
-            self.add_error(
-                "handling_conditions", "Handling code C needs its conditions written out"
-            )
-        return cleaned
 
 
 class DisseminateForm(forms.Form):

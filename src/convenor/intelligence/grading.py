@@ -27,6 +27,14 @@ IntelligenceAssessment = _scale("IntelligenceAssessment")
 HandlingCode = _scale("HandlingCode")
 
 
+CONDITIONS_MISSING = "Handling code C needs its conditions written out"
+
+
+def conditions_missing(handling_code: str | None, handling_conditions: str | None) -> bool:
+    """Handling code C is shared only under conditions, so they must be written out."""
+    return handling_code == HandlingCode.CONDITIONS and not (handling_conditions or "").strip()
+
+
 class Classification(models.TextChoices):
     OFFICIAL = "official", "OFFICIAL"
     OFFICIAL_SENSITIVE = "official_sensitive", "OFFICIAL-SENSITIVE"
