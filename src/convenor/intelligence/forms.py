@@ -20,6 +20,19 @@ MAX_TEXT = 20000
 
 # What the file picker offers (the files module checks what actually arrives).
 ACCEPTED_UPLOADS = ".jpg,.jpeg,.png,.pdf,.txt"
+UPLOADS_HINT = "A JPEG or PNG image, a PDF or a plain text file, up to 5 MB"
+
+
+def attachment_field(label: str, *, missing: str | None = None, more: str = "") -> forms.FileField:
+    """A file field offering the accepted uploads: required when ``missing`` says what to ask
+    for if no file comes, optional otherwise; ``more`` follows the hint on what may be sent."""
+    return forms.FileField(
+        widget=forms.FileInput(attrs={"accept": ACCEPTED_UPLOADS}),
+        label=label,
+        required=missing is not None,
+        help_text=UPLOADS_HINT + more,
+        error_messages={"required": missing} if missing else None,
+    )
 
 
 def _blank(choices, label="Choose"):
@@ -78,12 +91,8 @@ class ReportForm(ReportFieldsMixin, forms.ModelForm):
         label="Security classification", choices=grading.Classification.choices
     )
     legal_basis = forms.ChoiceField(label="Legal basis", choices=_blank(LegalBasis.choices))
-    attachment = forms.FileField(
-        widget=forms.FileInput(attrs={"accept": ACCEPTED_UPLOADS}),
-        label="Attachment (optional)",
-        required=False,
-        help_text="A JPEG or PNG image, a PDF or a plain text file, up to 5 MB. "
-        "Image and PDF metadata is removed.",
+    attachment = attachment_field(
+        "Attachment (optional)", more=". Image and PDF metadata is removed."
     )
 
     class Meta:
@@ -279,12 +288,7 @@ class AnswerForm(forms.Form):
 
 
 class AttachmentForm(forms.Form):
-    attachment = forms.FileField(
-        widget=forms.FileInput(attrs={"accept": ACCEPTED_UPLOADS}),
-        label="Add an attachment",
-        help_text="A JPEG or PNG image, a PDF or a plain text file, up to 5 MB",
-        error_messages={"required": "Choose a file to attach"},
-    )
+    attachment = attachment_field("Add an attachment", missing="Choose a file to attach")
 
 
 class SearchForm(forms.Form):
@@ -407,12 +411,9 @@ class AnonymousReportForm(forms.Form):
         help_text="For example: I saw it, I was told, it is common knowledge. "
         "Do not say anything that would identify you.",
     )
-    attachment = forms.FileField(
-        widget=forms.FileInput(attrs={"accept": ACCEPTED_UPLOADS}),
-        label="A photo or document (optional)",
-        required=False,
-        help_text="A JPEG or PNG image, a PDF or a plain text file, up to 5 MB. We remove the "
-        "hidden details (such as location and camera) from images and PDFs.",
+    attachment = attachment_field(
+        "A photo or document (optional)",
+        more=". We remove the hidden details (such as location and camera) from images and PDFs.",
     )
 
 
@@ -428,12 +429,7 @@ class ReceiptForm(forms.Form):
 
 class ReporterMessageForm(forms.Form):
     message = text_box("Add information or answer the analyst", 5000)
-    attachment = forms.FileField(
-        widget=forms.FileInput(attrs={"accept": ACCEPTED_UPLOADS}),
-        label="A photo or document (optional)",
-        required=False,
-        help_text="A JPEG or PNG image, a PDF or a plain text file, up to 5 MB",
-    )
+    attachment = attachment_field("A photo or document (optional)")
 
     def clean(self):
         cleaned = super().clean()
