@@ -153,6 +153,19 @@ def rule_for(model: type[Model]) -> Callable[[type[Rule]], type[Rule]]:
     return register
 
 
+def visible_where(model: type[Model], where: Callable[[Standing], Q]) -> None:
+    """Register the rule of a model that is only ever read: its rows are visible where
+    ``where(standing)`` holds, and nobody creates, changes or deletes one through the policy.
+    ``visible_where(Reading, lambda s: originator_side(s, "report__"))``."""
+
+    class WhereRule(Rule):
+        def visible(self, s: Standing, queryset: QuerySet) -> QuerySet:
+            return queryset.filter(where(s))
+
+    WhereRule.__qualname__ = WhereRule.__name__ = f"{model.__name__}Rule"
+    rule_for(model)(WhereRule)
+
+
 def _rule(model: type[Model]) -> Rule:
     for klass in model.__mro__:
         if klass in _RULES:

@@ -7,6 +7,21 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from .models import InformationSharingAgreement, LegalBasis, Organisation, Partnership
 
 
+def text_box(
+    label: str, max_length: int, *, missing: str | None = None, help_text: str = ""
+) -> forms.CharField:
+    """A multi-line text field: required when ``missing`` says what to ask for if it is left
+    empty (``missing="Enter the answer"``), optional otherwise."""
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        widget=forms.Textarea,
+        required=missing is not None,
+        help_text=help_text,
+        error_messages={"required": missing} if missing else None,
+    )
+
+
 class SignInForm(AuthenticationForm):
     error_messages = {
         "invalid_login": "Enter a correct username and password. Both are case-sensitive.",

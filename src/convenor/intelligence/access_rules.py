@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 
-from convenor.core.access import Action, Rule, Standing, member_party, rule_for
+from convenor.core.access import Action, Rule, Standing, member_party, rule_for, visible_where
 from convenor.core.models import InformationSharingAgreement, Role
 
 from .models import (
@@ -142,12 +142,8 @@ class AcknowledgementRule(Rule):
         return queryset.filter(originator_side(s, "report__") | Q(user_id=s.user_id))
 
 
-@rule_for(Reading)
-class ReadingRule(Rule):
-    """Who read a report: for its originator."""
-
-    def visible(self, s: Standing, queryset: QuerySet) -> QuerySet:
-        return queryset.filter(originator_side(s, "report__"))
+# Who read a report: for its originator.
+visible_where(Reading, lambda s: originator_side(s, "report__"))
 
 
 @rule_for(InformationRequest)
@@ -210,10 +206,7 @@ class AnonymousSubmissionRule(Rule):
         return False
 
 
-@rule_for(AnonymousMessage)
-class AnonymousMessageRule(Rule):
-    def visible(self, s: Standing, queryset: QuerySet) -> QuerySet:
-        return queryset.filter(submission_q(s, "submission__"))
+visible_where(AnonymousMessage, lambda s: submission_q(s, "submission__"))
 
 
 @rule_for(DailyLimit)

@@ -22,11 +22,13 @@ from convenor.core.models import LegalBasis, Organisation, Partnership
 
 from . import selectors, services
 from .grading import (
+    CONDITIONS_MISSING,
     Classification,
     FourP,
     HandlingCode,
     IntelligenceAssessment,
     SourceEvaluation,
+    conditions_missing,
     threat_area_choices,
 )
 from .models import AnonymousSubmission, Attachment, IntelligenceReport, Reading, Subject
@@ -153,13 +155,8 @@ class ReportSerializer(serializers.ModelSerializer):
             )
 
     def validate(self, attrs):
-        if (
-            attrs.get("handling_code") == HandlingCode.CONDITIONS
-            and not (attrs.get("handling_conditions") or "").strip()
-        ):
-            raise ValidationError(
-                {"handling_conditions": "Handling code C needs its conditions written out"}
-            )
+        if conditions_missing(attrs.get("handling_code"), attrs.get("handling_conditions")):
+            raise ValidationError({"handling_conditions": CONDITIONS_MISSING})
         review_date = attrs.get("review_date")
         from django.utils import timezone
 

@@ -8,16 +8,10 @@ from django import forms
 from django.core import signing
 from django.utils import timezone
 
+from convenor.core.forms import text_box
 from convenor.core.models import LegalBasis, Organisation, Partnership
 
-from .grading import (
-    Classification,
-    FourP,
-    HandlingCode,
-    IntelligenceAssessment,
-    SourceEvaluation,
-    threat_area_choices,
-)
+from . import grading
 from .models import REPORT_FIELDS, IntelligenceReport, Subject
 
 SUBJECT_ROWS = 3
@@ -26,6 +20,19 @@ MAX_TEXT = 20000
 
 # What the file picker offers (the files module checks what actually arrives).
 ACCEPTED_UPLOADS = ".jpg,.jpeg,.png,.pdf,.txt"
+UPLOADS_HINT = "A JPEG or PNG image, a PDF or a plain text file, up to 5 MB"
+
+
+def attachment_field(label: str, *, missing: str | None = None, more: str = "") -> forms.FileField:
+    """A file field offering the accepted uploads: required when ``missing`` says what to ask
+    for if no file comes, optional otherwise; ``more`` follows the hint on what may be sent."""
+    return forms.FileField(
+        widget=forms.FileInput(attrs={"accept": ACCEPTED_UPLOADS}),
+        label=label,
+        required=missing is not None,
+        help_text=UPLOADS_HINT + more,
+        error_messages={"required": missing} if missing else None,
+    )
 
 
 def _blank(choices, label="Choose"):
@@ -33,6 +40,14 @@ def _blank(choices, label="Choose"):
 
 
 class ReportFieldsMixin:
+    def clean(self):
+        cleaned = super().clean()
+        if grading.conditions_missing(
+            cleaned.get("handling_code"), cleaned.get("handling_conditions")
+        ):
+            self.add_error("handling_conditions", grading.CONDITIONS_MISSING)
+        return cleaned
+
     def _set_messages(self) -> None:
         for name, field in self.fields.items():
             label = (field.label or name).replace(" (optional)", "").lower()
@@ -53,33 +68,31 @@ class ReportFieldsMixin:
 class ReportForm(ReportFieldsMixin, forms.ModelForm):
     threat_areas = forms.MultipleChoiceField(
         label="Threat areas",
-        choices=threat_area_choices,
+        choices=grading.threat_area_choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
     four_p = forms.MultipleChoiceField(
         label="Relevant to (4P)",
-        choices=FourP.choices,
+        choices=grading.FourP.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
     source_evaluation = forms.ChoiceField(
-        label="Source evaluation", choices=_blank(SourceEvaluation.choices)
+        label="Source evaluation", choices=_blank(grading.SourceEvaluation.choices)
     )
     intelligence_assessment = forms.ChoiceField(
-        label="Intelligence assessment", choices=_blank(IntelligenceAssessment.choices)
+        label="Intelligence assessment", choices=_blank(grading.IntelligenceAssessment.choices)
     )
-    handling_code = forms.ChoiceField(label="Handling code", choices=_blank(HandlingCode.choices))
+    handling_code = forms.ChoiceField(
+        label="Handling code", choices=_blank(grading.HandlingCode.choices)
+    )
     classification = forms.ChoiceField(
-        label="Security classification", choices=Classification.choices
+        label="Security classification", choices=grading.Classification.choices
     )
     legal_basis = forms.ChoiceField(label="Legal basis", choices=_blank(LegalBasis.choices))
-    attachment = forms.FileField(
-        widget=forms.FileInput(attrs={"accept": ACCEPTED_UPLOADS}),
-        label="Attachment (optional)",
-        required=False,
-        help_text="A JPEG or PNG image, a PDF or a plain text file, up to 5 MB. "
-        "Image and PDF metadata is removed.",
+    attachment = attachment_field(
+        "Attachment (optional)", more=". Image and PDF metadata is removed."
     )
 
     class Meta:
@@ -145,13 +158,6 @@ class ReportForm(ReportFieldsMixin, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if (
-            cleaned.get("handling_code") == HandlingCode.CONDITIONS
-            and not (cleaned.get("handling_conditions") or "").strip()
-        ):
-            self.add_error(
-                "handling_conditions", "Handling code C needs its conditions written out"
-            )
         for i in range(1, SUBJECT_ROWS + 1):
             kind, name = cleaned.get(f"subject_{i}_kind"), cleaned.get(f"subject_{i}_name")
             if kind and not (name or "").strip():
@@ -211,7 +217,9 @@ class SanitiseForm(ReportFieldsMixin, forms.Form):
         help_text="Remove anything that would identify the source or a sensitive tactic",
     )
     location = forms.CharField(label="Where (optional)", max_length=300, required=False)
-    handling_code = forms.ChoiceField(label="Handling code", choices=_blank(HandlingCode.choices))
+    handling_code = forms.ChoiceField(
+        label="Handling code", choices=_blank(grading.HandlingCode.choices)
+    )
     handling_conditions = forms.CharField(
         label="Handling conditions", widget=forms.Textarea, required=False, max_length=5000
     )
@@ -222,17 +230,6 @@ class SanitiseForm(ReportFieldsMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._set_messages()
-
-    def clean(self):
-        cleaned = super().clean()
-        if (
-            cleaned.get("handling_code") == HandlingCode.CONDITIONS
-            and not (cleaned.get("handling_conditions") or "").strip()
-        ):
-            self.add_error(
-                "handling_conditions", "Handling code C needs its conditions written out"
-            )
-        return cleaned
 
 
 class DisseminateForm(forms.Form):
@@ -283,30 +280,15 @@ class LinkSubjectForm(forms.Form):
 
 
 class QuestionForm(forms.Form):
-    question = forms.CharField(
-        label="What do you need to know?",
-        max_length=5000,
-        widget=forms.Textarea,
-        error_messages={"required": "Enter what you need to know"},
-    )
+    question = text_box("What do you need to know?", 5000, missing="Enter what you need to know")
 
 
 class AnswerForm(forms.Form):
-    answer = forms.CharField(
-        label="Your answer",
-        max_length=10000,
-        widget=forms.Textarea,
-        error_messages={"required": "Enter the answer"},
-    )
+    answer = text_box("Your answer", 10000, missing="Enter the answer")
 
 
 class AttachmentForm(forms.Form):
-    attachment = forms.FileField(
-        widget=forms.FileInput(attrs={"accept": ACCEPTED_UPLOADS}),
-        label="Add an attachment",
-        help_text="A JPEG or PNG image, a PDF or a plain text file, up to 5 MB",
-        error_messages={"required": "Choose a file to attach"},
-    )
+    attachment = attachment_field("Add an attachment", missing="Choose a file to attach")
 
 
 class SearchForm(forms.Form):
@@ -315,18 +297,22 @@ class SearchForm(forms.Form):
         label="Local authority code", max_length=16, required=False, help_text="Like E07000123"
     )
     threat_area = forms.ChoiceField(
-        label="Threat area", choices=lambda: _blank(threat_area_choices(), "Any"), required=False
+        label="Threat area",
+        choices=lambda: _blank(grading.threat_area_choices(), "Any"),
+        required=False,
     )
     source_evaluation = forms.ChoiceField(
-        label="Source evaluation", choices=_blank(SourceEvaluation.choices, "Any"), required=False
+        label="Source evaluation",
+        choices=_blank(grading.SourceEvaluation.choices, "Any"),
+        required=False,
     )
     intelligence_assessment = forms.ChoiceField(
         label="Intelligence assessment",
-        choices=_blank(IntelligenceAssessment.choices, "Any"),
+        choices=_blank(grading.IntelligenceAssessment.choices, "Any"),
         required=False,
     )
     handling_code = forms.ChoiceField(
-        label="Handling code", choices=_blank(HandlingCode.choices, "Any"), required=False
+        label="Handling code", choices=_blank(grading.HandlingCode.choices, "Any"), required=False
     )
     subject = forms.CharField(label="Subject", max_length=200, required=False)
     subject_kind = forms.ChoiceField(
@@ -349,25 +335,24 @@ class SearchForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
-    reply = forms.CharField(
-        label="Reply to the reporter",
-        max_length=5000,
-        widget=forms.Textarea,
+    reply = text_box(
+        "Reply to the reporter",
+        5000,
+        missing="Enter your reply to the reporter",
         help_text="The reporter reads this with their receipt code. Do not name anyone.",
-        error_messages={"required": "Enter your reply to the reporter"},
     )
 
 
 class GradeForm(forms.Form):
     source_evaluation = forms.ChoiceField(
         label="Source evaluation",
-        choices=SourceEvaluation.choices,
+        choices=grading.SourceEvaluation.choices,
         help_text="Anonymous sources are graded 2 (untested) by default",
         error_messages={"invalid_choice": "Choose a source evaluation: 1, 2 or 3"},
     )
     intelligence_assessment = forms.ChoiceField(
         label="Intelligence assessment",
-        choices=_blank(IntelligenceAssessment.choices),
+        choices=_blank(grading.IntelligenceAssessment.choices),
         error_messages={
             "required": "Choose an intelligence assessment",
             "invalid_choice": "Choose an intelligence assessment: A to E",
@@ -376,11 +361,8 @@ class GradeForm(forms.Form):
 
 
 class CloseForm(forms.Form):
-    reason = forms.CharField(
-        label="Why is it being closed?",
-        max_length=2000,
-        widget=forms.Textarea,
-        error_messages={"required": "Enter why the report is being closed"},
+    reason = text_box(
+        "Why is it being closed?", 2000, missing="Enter why the report is being closed"
     )
 
 
@@ -409,17 +391,10 @@ def token_valid(token: str, purpose: str) -> bool:
 
 
 class AnonymousReportForm(forms.Form):
-    what = forms.CharField(
-        label="What is happening?",
-        max_length=MAX_TEXT,
-        widget=forms.Textarea,
-        error_messages={"required": "Tell us what is happening"},
-    )
-    where = forms.CharField(
-        label="Where is it happening? (optional)",
-        max_length=1000,
-        required=False,
-        widget=forms.Textarea,
+    what = text_box("What is happening?", MAX_TEXT, missing="Tell us what is happening")
+    where = text_box(
+        "Where is it happening? (optional)",
+        1000,
         help_text="An address, a street, a business, a place",
     )
     when = forms.CharField(
@@ -427,27 +402,18 @@ class AnonymousReportForm(forms.Form):
         max_length=1000,
         required=False,
     )
-    who = forms.CharField(
-        label="Who is involved? (optional)",
-        max_length=2000,
-        required=False,
-        widget=forms.Textarea,
-        help_text="Names, nicknames, descriptions, vehicles",
+    who = text_box(
+        "Who is involved? (optional)", 2000, help_text="Names, nicknames, descriptions, vehicles"
     )
-    how_known = forms.CharField(
-        label="How do you know this? (optional)",
-        max_length=1000,
-        required=False,
-        widget=forms.Textarea,
+    how_known = text_box(
+        "How do you know this? (optional)",
+        1000,
         help_text="For example: I saw it, I was told, it is common knowledge. "
         "Do not say anything that would identify you.",
     )
-    attachment = forms.FileField(
-        widget=forms.FileInput(attrs={"accept": ACCEPTED_UPLOADS}),
-        label="A photo or document (optional)",
-        required=False,
-        help_text="A JPEG or PNG image, a PDF or a plain text file, up to 5 MB. We remove the "
-        "hidden details (such as location and camera) from images and PDFs.",
+    attachment = attachment_field(
+        "A photo or document (optional)",
+        more=". We remove the hidden details (such as location and camera) from images and PDFs.",
     )
 
 
@@ -462,18 +428,8 @@ class ReceiptForm(forms.Form):
 
 
 class ReporterMessageForm(forms.Form):
-    message = forms.CharField(
-        label="Add information or answer the analyst",
-        max_length=5000,
-        widget=forms.Textarea,
-        required=False,
-    )
-    attachment = forms.FileField(
-        widget=forms.FileInput(attrs={"accept": ACCEPTED_UPLOADS}),
-        label="A photo or document (optional)",
-        required=False,
-        help_text="A JPEG or PNG image, a PDF or a plain text file, up to 5 MB",
-    )
+    message = text_box("Add information or answer the analyst", 5000)
+    attachment = attachment_field("A photo or document (optional)")
 
     def clean(self):
         cleaned = super().clean()

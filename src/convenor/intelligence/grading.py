@@ -1,5 +1,6 @@
 """The 3x5x2 intelligence grading (College of Policing APP, Intelligence management), the
-4Ps, security classifications and the threat-area taxonomy, as reference data."""
+4Ps, security classifications and the threat-area taxonomy, as reference data
+(``reference/grading.yaml``, ``reference/threat_areas.yaml``)."""
 
 from __future__ import annotations
 
@@ -9,26 +10,29 @@ from pathlib import Path
 import yaml
 from django.db import models
 
-REFERENCE = Path(__file__).parent / "reference" / "threat_areas.yaml"
+REFERENCE = Path(__file__).parent / "reference"
+GRADING = yaml.safe_load((REFERENCE / "grading.yaml").read_text())
 
 
-class SourceEvaluation(models.TextChoices):
-    RELIABLE = "1", "1 – Reliable"
-    UNTESTED = "2", "2 – Untested"
-    NOT_RELIABLE = "3", "3 – Not reliable"
+def _scale(name: str) -> type[models.TextChoices]:
+    """One scale of the 3x5x2 from the reference data, each label leading with its code."""
+    members = [
+        (member, (code, f"{code} – {meaning}")) for member, (code, meaning) in GRADING[name].items()
+    ]
+    return models.TextChoices(name, members, module=__name__)
 
 
-class IntelligenceAssessment(models.TextChoices):
-    KNOWN_DIRECTLY = "A", "A – Known directly to the source"
-    CORROBORATED = "B", "B – Known indirectly to the source but corroborated"
-    KNOWN_INDIRECTLY = "C", "C – Known indirectly to the source"
-    NOT_KNOWN = "D", "D – Not known"
-    SUSPECTED_FALSE = "E", "E – Suspected to be false"
+SourceEvaluation = _scale("SourceEvaluation")
+IntelligenceAssessment = _scale("IntelligenceAssessment")
+HandlingCode = _scale("HandlingCode")
 
 
-class HandlingCode(models.TextChoices):
-    PERMITTED = "P", "P – Lawful sharing permitted"
-    CONDITIONS = "C", "C – Lawful sharing permitted with conditions"
+CONDITIONS_MISSING = "Handling code C needs its conditions written out"
+
+
+def conditions_missing(handling_code: str | None, handling_conditions: str | None) -> bool:
+    """Handling code C is shared only under conditions, so they must be written out."""
+    return handling_code == HandlingCode.CONDITIONS and not (handling_conditions or "").strip()
 
 
 class Classification(models.TextChoices):
@@ -36,16 +40,17 @@ class Classification(models.TextChoices):
     OFFICIAL_SENSITIVE = "official_sensitive", "OFFICIAL-SENSITIVE"
 
 
-class FourP(models.TextChoices):
-    PURSUE = "pursue", "Pursue"
-    PREVENT = "prevent", "Prevent"
-    PROTECT = "protect", "Protect"
-    PREPARE = "prepare", "Prepare"
+# The 4Ps, each labelled with its own name.
+FourP = models.TextChoices(
+    "FourP",
+    [(p.upper(), (p, p.capitalize())) for p in ("pursue", "prevent", "protect", "prepare")],
+    module=__name__,
+)
 
 
 @cache
 def threat_area_choices() -> list[tuple[str, str]]:
-    data = yaml.safe_load(REFERENCE.read_text())
+    data = yaml.safe_load((REFERENCE / "threat_areas.yaml").read_text())
     return [(row["code"], row["label"]) for row in data["threat_areas"]]
 
 

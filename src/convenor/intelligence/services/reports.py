@@ -12,7 +12,7 @@ from convenor.core.areas import PostcodeError, resolve_postcode
 from convenor.core.models import Organisation, User
 
 from .. import files
-from ..grading import HandlingCode
+from ..grading import CONDITIONS_MISSING, HandlingCode, conditions_missing
 from ..models import REPORT_FIELDS, AnonymousSubmission, Attachment, IntelligenceReport, Subject
 from ..selectors import threat_entities
 from .common import require_change
@@ -42,10 +42,8 @@ def _area_for(postcode: str):
 
 
 def _clean_report(report: IntelligenceReport) -> None:
-    if report.handling_code == HandlingCode.CONDITIONS and not report.handling_conditions.strip():
-        raise ValidationError(
-            {"handling_conditions": "Handling code C needs its conditions written out"}
-        )
+    if conditions_missing(report.handling_code, report.handling_conditions):
+        raise ValidationError({"handling_conditions": CONDITIONS_MISSING})
     if report.handling_code == HandlingCode.PERMITTED:
         report.handling_conditions = ""
     report.full_clean(exclude=["owner_organisation", "author", "sanitised_from"])
