@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
@@ -172,6 +173,7 @@ def locust(base: str, files: dict, users: int, seconds: int, pause: str, prefix:
         cwd=ROOT,
         check=False,  # locust exits 1 when any request failed: the figures say so
         stdout=subprocess.DEVNULL,
+        stderr=open(f"{prefix}.log", "w"),  # noqa: SIM115
     )
     figures = {}
     with open(f"{prefix}_stats.csv", encoding="utf-8") as stats:
@@ -239,8 +241,11 @@ def cpu_per_page(
                 else {"Cookie": cookie}
             )
             request = urllib.request.Request(base + path, headers=headers)  # noqa: S310
-            with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
-                response.read()
+            try:
+                with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+                    response.read()
+            except urllib.error.HTTPError as error:
+                raise SystemExit(f"CPU pass: {name} {path}: HTTP {error.code}") from None
         web = (_cpu_seconds(workers) - web_before) * 1000 / count
         db = (_cpu_seconds(_postgres_backends(database_url)) - db_before) * 1000 / count
         result[name] = (web, db)

@@ -101,7 +101,9 @@ def build(records: int, reports: int, groups: int, boards: int, users: int, out:
             ignore_conflicts=True,
         )
 
-    report = IntelligenceReport.objects.filter(owner_organisation__members=analyst).first()
+    memberships = list(Membership.objects.filter(user=analyst))
+    own = [m.organisation_id for m in memberships]
+    report = IntelligenceReport.objects.filter(owner_organisation_id__in=own).first()
     report = report or IntelligenceReport.objects.order_by("pk").first()
     report_ids = _bulk(
         IntelligenceReport,
@@ -137,7 +139,6 @@ def build(records: int, reports: int, groups: int, boards: int, users: int, out:
     password = "Load-test " + secrets.token_urlsafe(9)
     hashed = make_password(password)
     accounts = []
-    memberships = list(Membership.objects.filter(user=analyst))
     with transaction.atomic():
         for n in range(users):
             user = User.objects.create(
@@ -217,7 +218,13 @@ def build(records: int, reports: int, groups: int, boards: int, users: int, out:
                     )
                 )
 
-    version = ProfileVersion.objects.order_by("-pk").first()
+    version = (
+        ProfileVersion.objects.filter(
+            profile__partnership__organisations__in=own, status=ProfileVersion.Status.BUILT
+        )
+        .order_by("-pk")
+        .first()
+    )
     targets = {
         "reports": report_ids[:500],
         "entities": entity_ids[:500],

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import random
 
-API_LISTS = ["boards", "meetings", "actions", "groups", "entities", "records", "links"]
+API_LISTS = [
+    "governance/boards",
+    "governance/meetings",
+    "governance/actions",
+    "groups",
+    "threat/entities",
+    "threat/records",
+    "threat/links",
+]
 
 
 def page_paths(targets: dict) -> dict:
