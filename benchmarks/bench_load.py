@@ -158,7 +158,7 @@ def sign_in_all(base: str, accounts: list[dict]) -> tuple[list[dict], float]:
         if "/sign-in" in browser.url or "/account/password/" in browser.url:
             raise Failed(f"{account['username']} not signed in (at {browser.url})")
         cookies = {c.name: c.value for c in browser.jar}
-        sessions.append({"cookies": cookies, "api_token": account["api_token"]})
+        sessions.append({"username": account["username"], "cookies": cookies})
     return sessions, (time.perf_counter() - started) / max(len(accounts), 1)
 
 
@@ -187,6 +187,37 @@ def locust(base: str, files: dict, users: int, seconds: int, pause: str, prefix:
                 "rps": float(row["Requests/s"]),
             }
     return figures
+
+
+def server_side(log: Path, offset: int) -> tuple[dict, int]:
+    """p50/p95 of Convenor's own request lines (``duration_ms`` in the JSON log) per route,
+    from ``offset`` on: the time inside gunicorn, without the load generator's queueing."""
+    durations: dict[str, list[float]] = {}
+    with open(log, encoding="utf-8") as lines:
+        lines.seek(offset)
+        for line in lines:
+            try:
+                entry = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if entry.get("logger") == "convenor.request" and entry.get("route"):
+                durations.setdefault(entry["route"], []).append(entry["duration_ms"])
+        end = lines.tell()
+    figures = {}
+    for route, values in durations.items():
+        values.sort()
+        figures[route] = (len(values), _percentile(values, 0.5), _percentile(values, 0.95), values)
+    return figures, end
+
+
+def _percentile(ordered: list[float], share: float) -> float:
+    return ordered[min(int(len(ordered) * share), len(ordered) - 1)] if ordered else 0.0
+
+
+def print_server_side(figures: dict) -> None:
+    print("  server-side (Convenor's JSON request log, ms): route requests p50 p95")
+    for route, (count, p50, p95, _) in sorted(figures.items()):
+        print(f"    {route:34} {count:6,} {p50:6.0f} {p95:6.0f}")
 
 
 def print_table(title: str, figures: dict, target_p95: float | None = None) -> None:
@@ -254,7 +285,7 @@ def cpu_per_page(
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("command", nargs="?", default="run", choices=["run", "build"])
+    parser.add_argument("command", nargs="?", default="run", choices=["run", "build", "tokens"])
     parser.add_argument("--scale", choices=sorted(SCALES), default="issue")
     for name in ("records", "reports", "groups", "boards"):
         parser.add_argument(f"--{name}", type=int)
@@ -275,14 +306,17 @@ def main(argv: list[str] | None = None) -> None:
             ("records", "reports", "groups", "boards"), SCALES[args.scale], strict=True
         )
     )
-    if args.command == "build":
+    if args.command in {"build", "tokens"}:
         import django
 
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "convenor.settings")
         django.setup()
-        from benchmarks.load_data import build
+        from benchmarks.load_data import build, issue_tokens
 
-        build(*scale, users=args.users, out=args.out)
+        if args.command == "build":
+            build(*scale, users=args.users, out=args.out)
+        else:
+            issue_tokens(args.out)
         return
     run(args, scale)
 
@@ -328,18 +362,32 @@ def _run_on(args, scale, work: Path, url: str, base: str, scenarios: set, users:
             f"{sign_in_s * 1000:.0f} ms each",
             flush=True,
         )
+        tokens = work / "tokens.json"
+        subprocess.run(
+            [sys.executable, "-m", "benchmarks.bench_load", "tokens", "--out", str(tokens)],
+            env=env,
+            cwd=ROOT,
+            check=True,
+        )
+        issued = json.loads(tokens.read_text())
+        for session in sessions:
+            session["api_token"] = issued[session["username"]]
         (work / "sessions.json").write_text(json.dumps(sessions))
         (work / "targets.json").write_text(json.dumps(loaded["targets"]))
         files = {
             "LOAD_SESSIONS": str(work / "sessions.json"),
             "LOAD_TARGETS": str(work / "targets.json"),
         }
+        log = work / "gunicorn.log"
+        _, offset = server_side(log, 0)
         if "work" in scenarios:
             seconds = int(args.minutes_at_work * 60)
             figures = locust(base, files, users, seconds, "2,5", work / "work")
             print_table(
                 f"people at work: {users} users, 2-5 s pauses, {seconds} s (ms)", figures, 200
             )
+            served, offset = server_side(log, offset)
+            print_server_side(served)
         if "capacity" in scenarios:
             print(f"\ncapacity: no pause, {args.capacity_seconds} s a step")
             best = 0.0
@@ -348,13 +396,17 @@ def _run_on(args, scale, work: Path, url: str, base: str, scenarios: set, users:
                 total = figures["Aggregated"]
                 ok = total["p95"] < P95_CAPACITY_MS
                 best = max(best, total["rps"]) if ok else best
+                served, offset = server_side(log, offset)
+                pooled = sorted(d for route in served.values() for d in route[3])
                 print(
                     f"  {step:3} users: {total['rps']:6.1f} pages/s, p50 {total['p50']:.0f} ms, "
                     f"p95 {total['p95']:.0f} ms, errors {total['errors']}"
-                    f"{'' if ok else ' (p95 over 500 ms)'}",
+                    f"{'' if ok else ' (p95 over 500 ms)'}; server-side p50 "
+                    f"{_percentile(pooled, 0.5):.0f} ms, p95 {_percentile(pooled, 0.95):.0f} ms",
                     flush=True,
                 )
             print_table(f"capacity at {step} users (ms)", figures)
+            print_server_side(served)
             print(f"  capacity: {best:.1f} pages/s with p95 < {P95_CAPACITY_MS} ms")
         if "cpu" in scenarios:
             cpu = cpu_per_page(base, server, url, sessions[0], loaded["targets"], args.cpu_requests)
@@ -369,6 +421,8 @@ def _run_on(args, scale, work: Path, url: str, base: str, scenarios: set, users:
                 f"{args.sqlite_seconds} s (ms)",
                 figures,
             )
+            served, offset = server_side(log, offset)
+            print_server_side(served)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ Every row is a copy of a demo row the demo's analyst can see (same owner, partne
 handling), so the access policy treats the copies as it treats the demo: signed-in benchmark users
 see them on every page. Run inside Django (``bench_load.py build``) after ``convenor demo``.
 Writes the accounts (username, one-time password, TOTP secret; forced password change on) and
-the ids each page type is drawn from.
+the ids each page type is drawn from; ``issue_tokens`` gives each an API token after sign-in.
 """
 
 from __future__ import annotations
@@ -59,7 +59,6 @@ def build(records: int, reports: int, groups: int, boards: int, users: int, out:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from convenor.core.models import Membership, User
-    from convenor.core.tokens import issue_api_token
     from convenor.governance.models import Action, Board, BoardMember, Meeting
     from convenor.groups.models import Assessment, OrganisedCrimeGroup
     from convenor.intelligence.models import IntelligenceReport
@@ -162,7 +161,6 @@ def build(records: int, reports: int, groups: int, boards: int, users: int, out:
                     "username": user.username,
                     "password": password,
                     "totp_secret": base64.b32encode(key).decode(),
-                    "api_token": issue_api_token(user),
                 }
             )
     load_users = list(User.objects.filter(username__startswith="load.user"))
@@ -236,3 +234,14 @@ def build(records: int, reports: int, groups: int, boards: int, users: int, out:
     with open(out, "w", encoding="utf-8") as handle:
         json.dump({"accounts": accounts, "targets": targets}, handle)
     print(f"  built in {time.perf_counter() - started:.0f} s", flush=True)
+
+
+def issue_tokens(out: str) -> None:
+    """An API token for each load user, issued after the sign-in (a password change revokes
+    a person's tokens)."""
+    from convenor.core.models import User
+    from convenor.core.tokens import issue_api_token
+
+    users = User.objects.filter(username__startswith="load.user").order_by("username")
+    with open(out, "w", encoding="utf-8") as handle:
+        json.dump({user.username: issue_api_token(user) for user in users}, handle)
