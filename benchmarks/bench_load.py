@@ -135,7 +135,13 @@ def gunicorn(env: dict, port: int, log: Path):
             yield server
         finally:
             server.terminate()
-            server.wait(30)
+            try:
+                server.wait(30)
+            except subprocess.TimeoutExpired:  # workers stuck in a request: stop them hard
+                for worker in psutil.Process(server.pid).children():
+                    worker.kill()
+                server.kill()
+                server.wait()
 
 
 def sign_in_all(base: str, accounts: list[dict]) -> tuple[list[dict], float]:
@@ -335,7 +341,7 @@ def run(args, scale: tuple) -> None:
     try:
         if scenarios & {"work", "capacity", "cpu"}:
             with postgres(work) as url:
-                _run_on(args, scale, work / "pg-run", url, base, scenarios, users=args.users)
+                _run_on(args, scale, work / "pg-run", url, base, scenarios - {"sqlite"}, args.users)
         if "sqlite" in scenarios:
             url = f"sqlite:///{work}/sqlite-run/convenor.sqlite3"
             _run_on(
