@@ -16,17 +16,18 @@ import argparse
 import cProfile
 import os
 import pstats
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.bench_load import SCALES, _environment, postgres, prepare
+from benchmarks.bench_load import ROOT, SCALES, _environment, postgres, prepare
 
 PARTS = {  # label: (file fragment, function name) whose cumulative time is counted
     "standing queries": ("core/standing.py", "account_problem"),
     "session save": ("sessions/backends/db.py", "save"),
     "audit write": ("core/audit/chain.py", "record"),
-    "templates": ("django/template/base.py", "render"),
+    "templates": ("django/template/backends/django.py", "render"),
     "SQL": ("django/db/backends/utils.py", "execute"),
 }
 
@@ -51,8 +52,9 @@ def main() -> None:
     with postgres(work) as url:
         env = _environment(work, url)
         prepare(env, SCALES[args.scale], 1, work / "load.json")
-        os.environ.update(env)
+        os.environ.update(env, CONVENOR_LOG_FORMAT="text")  # the table, not a line a request
         os.environ["DJANGO_SETTINGS_MODULE"] = "convenor.settings"
+        sys.path.insert(0, str(ROOT / "src"))  # this checkout's code, as the server ran it
         import json
 
         import django
@@ -71,7 +73,7 @@ def main() -> None:
         user = User.objects.get(username=accounts[0]["username"])
         User.objects.filter(pk=user.pk).update(must_change_password=False)
         user.refresh_from_db()
-        client = Client()
+        client = Client(HTTP_HOST="127.0.0.1")
         client.force_login(user)
         session = client.session
         session["otp_device_id"] = TOTPDevice.objects.get(user=user).persistent_id
@@ -88,7 +90,8 @@ def main() -> None:
             profiler.enable()
             for _ in range(args.requests):
                 response = client.get(path_of())
-                assert response.status_code == 200, (name, response.status_code)
+                if response.status_code != 200:
+                    raise SystemExit(f"{name}: HTTP {response.status_code}")
             profiler.disable()
             ms = (time.perf_counter() - started) * 1000 / args.requests
             stats = pstats.Stats(profiler)
