@@ -16,6 +16,7 @@ import argparse
 import cProfile
 import os
 import pstats
+import shutil
 import sys
 import tempfile
 import time
@@ -100,6 +101,7 @@ def main() -> None:
             ]
             print(f"{name:22} {ms:6.1f} " + " ".join(f"{s:16.0%}" for s in shares), flush=True)
         connections.close_all()
+    shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
