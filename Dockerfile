@@ -28,5 +28,6 @@ USER convenor
 WORKDIR /var/lib/convenor
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4)"
-# No --access-logfile: the anonymous channel's requests must leave no trace (ADR 0032).
+# No --access-logfile: gunicorn's access log stays off. Convenor writes one JSON line a request
+# itself (request id, user id, route) and none for the anonymous channel (ADR 0032, ADR 0063).
 CMD ["gunicorn", "convenor.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "4", "--timeout", "120"]

@@ -53,8 +53,10 @@ $BIN/convenor demo --no-serve > "$work/accounts.txt"
 $BIN/convenor collectstatic --no-input -v 0
 
 echo "== gunicorn (4 workers) on 127.0.0.1:$PORT and 2 convenor workers"
+# No --access-logfile (gunicorn's access log stays off): Convenor writes one JSON line a request
+# itself, and none for the anonymous channel (core/logging.py, ADR 0063). Its logs go to stderr.
 $BIN/gunicorn convenor.wsgi:application --bind "127.0.0.1:$PORT" --workers 4 --timeout 120 \
-  --error-logfile "$work/gunicorn.log" &
+  --error-logfile "$work/gunicorn.log" 2> "$work/app.log" &
 pids+=($!)
 for n in 1 2; do $BIN/convenor worker > "$work/worker-$n.log" 2>&1 & pids+=($!); done
 
@@ -69,6 +71,8 @@ if ! $BIN/python scripts/prod_check.py "http://127.0.0.1:$PORT" "$work/accounts.
   echo "-- worker log" >&2; tail -n 20 "$work/worker-1.log" "$work/worker-2.log" >&2 || true
   exit 1
 fi
+echo "== the logs: JSON lines with request ids, nothing from the anonymous channel"
+$BIN/python scripts/check_logs.py "$work/app.log" "$work/gunicorn.log"
 $BIN/python - "$server/postgres" "$dbname" <<'PY'
 import sys, psycopg
 with psycopg.connect(sys.argv[1], autocommit=True) as c:

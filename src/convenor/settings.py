@@ -14,6 +14,8 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from convenor.core.logging import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
 VAR_DIR = Path(os.environ.get("CONVENOR_VAR_DIR", PROJECT_DIR / "var"))
@@ -97,6 +99,7 @@ CONVENOR_APPS = [
 INSTALLED_APPS += CONVENOR_APPS
 
 MIDDLEWARE = [
+    "convenor.core.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "convenor.core.middleware.ApiNoStoreMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -284,42 +287,13 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    # The anonymous reporting channel leaves no trace in request or access logs (ADR 0032).
-    "filters": {
-        "anonymous_channel": {"()": "convenor.intelligence.log_filters.DropAnonymousChannel"}
-    },
-    "formatters": {
-        "django.server": {
-            "()": "django.utils.log.ServerFormatter",
-            "format": "[{server_time}] {message}",
-            "style": "{",
-        }
-    },
-    "handlers": {
-        "console": {"class": "logging.StreamHandler"},
-        "django.server": {
-            "level": "INFO",
-            "class": "logging.StreamHandler",
-            "formatter": "django.server",
-        },
-    },
-    "loggers": {
-        # Splink warns about every comparison level it could not train on a partnership's data;
-        # the linkage run's own summary says how the model was trained, so keep only its errors.
-        "splink": {"level": os.environ.get("CONVENOR_SPLINK_LOG_LEVEL", "ERROR")},
-        "django.request": {"filters": ["anonymous_channel"]},
-        "django.server": {
-            "handlers": ["django.server"],
-            "level": "INFO",
-            "propagate": False,
-            "filters": ["anonymous_channel"],
-        },
-    },
-    "root": {"handlers": ["console"], "level": os.environ.get("CONVENOR_LOG_LEVEL", "WARNING")},
-}
+# Plain lines, or one JSON object a line with the request's id and user (CONVENOR_LOG_FORMAT=json);
+# the anonymous channel is never logged (core/logging.py, ADR 0063).
+LOGGING = logging_config(
+    os.environ.get("CONVENOR_LOG_FORMAT", "text"),
+    level=os.environ.get("CONVENOR_LOG_LEVEL", "WARNING"),
+    splink_level=os.environ.get("CONVENOR_SPLINK_LOG_LEVEL", "ERROR"),
+)
 
 # Intelligence: limits of the anonymous channel (global daily counters; no identifier is kept)
 # and of attachments. The encryption key is read from CONVENOR_INTELLIGENCE_KEY when used.

@@ -1,3 +1,7 @@
+import logging
+import re
+import time
+import uuid
 from functools import cache
 
 from django.apps import apps
@@ -8,6 +12,8 @@ from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
+
+from .logging import RequestContext, current_request, is_anonymous_channel
 
 # Pages a signed-in user may reach before the second factor: the sign-in steps themselves, and
 # the health check (no detail, no sign-in).
@@ -139,3 +145,66 @@ class RejectNullCharactersMiddleware:
 
 def _has_null(query) -> bool:
     return any("\x00" in key or any("\x00" in v for v in values) for key, values in query.lists())
+
+
+# An incoming X-Request-ID (set by the proxy) is kept when it is a plain token; anything else
+# is replaced, so a client cannot write arbitrary text into the logs.
+_SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+request_log = logging.getLogger("convenor.request")
+
+
+class RequestLogMiddleware:
+    """Give each request an id (echoed as ``X-Request-ID``), keep it with the user id, method
+    and route name for every log line written while it is served, and write one line when it ends.
+
+    The anonymous channel gets no id and no line, and every record written while it is served is
+    dropped (``core.logging.RequestContextFilter``): no trace that someone used it (ADR 0032).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if is_anonymous_channel(request.path):
+            token = current_request.set(RequestContext(anonymous_channel=True))
+            try:
+                return self.get_response(request)
+            finally:
+                current_request.reset(token)
+        incoming = request.headers.get("X-Request-ID", "")
+        request_id = incoming if _SANE_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+        context = RequestContext(request_id=request_id, method=request.method)
+        token = current_request.set(context)
+        started = time.perf_counter()
+        try:
+            response = self.get_response(request)
+            # The API signs in by token inside the view: read the user once it is known.
+            _note_view(context, request)
+            request_log.info(
+                "%s %s %s",
+                request.method,
+                context.route or "-",
+                response.status_code,
+                extra={
+                    "status": response.status_code,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                },
+            )
+        finally:
+            current_request.reset(token)
+        response["X-Request-ID"] = request_id
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        context = current_request.get()
+        if context is not None and not context.anonymous_channel:
+            _note_view(context, request)
+
+
+def _note_view(context: RequestContext, request) -> None:
+    match = getattr(request, "resolver_match", None)
+    if match is not None:
+        context.route = match.view_name
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        context.user_id = user.pk
