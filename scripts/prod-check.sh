@@ -54,7 +54,7 @@ $BIN/convenor collectstatic --no-input -v 0
 
 echo "== gunicorn (4 workers) on 127.0.0.1:$PORT and 2 convenor workers"
 # No --access-logfile (gunicorn's access log stays off): Convenor writes one JSON line a request
-# itself, and none for the anonymous channel (core/logging.py, ADR 0063). Its logs go to stderr.
+# itself, and none for the anonymous channel (core/logging.py, ADR 0068). Its logs go to stderr.
 $BIN/gunicorn convenor.wsgi:application --bind "127.0.0.1:$PORT" --workers 4 --timeout 120 \
   --error-logfile "$work/gunicorn.log" 2> "$work/app.log" &
 pids+=($!)

@@ -288,7 +288,7 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Plain lines, or one JSON object a line with the request's id and user (CONVENOR_LOG_FORMAT=json);
-# the anonymous channel is never logged (core/logging.py, ADR 0063).
+# the anonymous channel is never logged (core/logging.py, ADR 0068).
 LOGGING = logging_config(
     os.environ.get("CONVENOR_LOG_FORMAT", "text"),
     level=os.environ.get("CONVENOR_LOG_LEVEL", "WARNING"),

@@ -1,5 +1,5 @@
 """Logs an operator can ship: one JSON object a line, each tied to its request, none telling
-what a record holds nor that someone used the anonymous channel (ADR 0063).
+what a record holds nor that someone used the anonymous channel (ADR 0068).
 
 ``CONVENOR_LOG_FORMAT=json`` (the container image, compose.yaml and prod-check set it) selects
 :class:`JsonFormatter`; the default ``text`` keeps plain lines for the demo and the tests.
