@@ -95,7 +95,7 @@ def test_administrator_browses_and_records_an_agreement(page, demo_accounts):
     page.goto(west_midlands.get_absolute_url())
     page.get_by_role("link", name="Record a new agreement").click()
     _accessible(page, "new agreement")
-    page.get_by_role("button", name="Record agreement").click()  # empty: every error explained
+    page.get_by_role("button", name="Save agreement").click()  # empty: every error explained
     expect(page.locator(".govuk-error-summary")).to_be_visible()
     expect(page.get_by_text("Enter the title").first).to_be_visible()
     _accessible(page, "new agreement with errors")
@@ -110,10 +110,12 @@ def test_administrator_browses_and_records_an_agreement(page, demo_accounts):
     page.get_by_label("Security").fill("OFFICIAL-SENSITIVE")
     page.get_by_label("Starts on").fill("2026-12-01")
     page.get_by_label("Review date").fill("2027-12-01")
-    page.get_by_role("button", name="Record agreement").click()
+    page.get_by_role("button", name="Save agreement").click()
     page.wait_for_selector("text=Firearms surrender data sharing (NABIS s22)")
     expect(
-        page.get_by_text("Agreement “Firearms surrender data sharing (NABIS s22)” recorded")
+        page.get_by_text(
+            "Agreement “Firearms surrender data sharing (NABIS s22)” recorded as a draft"
+        )
     ).to_be_visible()
     _accessible(page, "agreement recorded")
     assert InformationSharingAgreement.objects.filter(
@@ -126,9 +128,9 @@ def test_auditor_reads_the_audit_record(page, demo_accounts):
     _sign_in(page, "dana.reid", dana.password)
     page.goto("/audit/")
     expect(page.get_by_role("heading", name="Audit record")).to_be_visible()
-    expect(page.get_by_role("cell", name="signed_in", exact=True).first).to_be_visible()
+    expect(page.get_by_role("cell", name="Signed in signed_in", exact=True).first).to_be_visible()
     _accessible(page, "audit")
-    page.get_by_label("Action").fill("signed_in")
+    page.get_by_label("Action code").fill("signed_in")
     page.get_by_role("button", name="Filter").click()
     _accessible(page, "audit filtered")
 

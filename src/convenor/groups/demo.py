@@ -33,6 +33,7 @@ from .models import (
     ThreatArea,
 )
 from .reference import load as load_reference
+from .reference import load_response as load_response_reference
 
 IMPACT_FACTORS = ["physical", "psychological", "financial", "community", "environmental",
                   "reputational"]  # fmt: skip
@@ -248,6 +249,13 @@ def _link_entity(user: User, partnership: Partnership, name: str):
 @transaction.atomic
 def load_demo() -> str:
     load_reference(ThreatArea, HarmCharacteristic)
+    load_response_reference(
+        {
+            "DisruptionType": DisruptionType,
+            "DisruptionImpact": DisruptionImpact,
+            "OrderType": OrderType,
+        }
+    )
     today = timezone.localdate()
     for spec in GROUPS:
         owner = Organisation.objects.get(name=spec["owner"])
