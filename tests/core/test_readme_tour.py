@@ -92,7 +92,11 @@ def test_without_configuration_a_command_says_why_in_one_line(tmp_path):
 def test_a_real_install_ignores_a_demo_configuration_left_in_its_folder(tmp_path):
     (tmp_path / "convenor.env").write_text("CONVENOR_DEMO=1\n")
     result = _run(
-        tmp_path, "totp-code", "alex.morgan", CONVENOR_SECRET_KEY="a-real-install-secret-" * 3
+        tmp_path,
+        "totp-code",
+        "alex.morgan",
+        CONVENOR_SECRET_KEY="a-real-install-secret-" * 3,
+        CONVENOR_AUDIT_KEY="a-real-install-audit-key-" * 3,
     )
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
