@@ -32,6 +32,8 @@ from convenor.threat.models import Dataset, Entity
 
 device = TOTPDevice.objects.select_related("user").get(user__username="lee.barnes")
 user = device.user
+user.must_change_password = False  # the demo's one-time password already replaced
+user.save(update_fields=["must_change_password"])
 sessions = []
 for _ in range({clients}):
     store = SessionStore()
@@ -170,7 +172,7 @@ def test_eight_writers_an_import_and_a_linkage_run_meet_no_server_error(demo_var
         statuses.append(("linkage", linkage.status_code))
         run_url = linkage.url
         import_done = linkage_done = None
-        deadline = time.monotonic() + 90
+        deadline = time.monotonic() + 240
         while time.monotonic() < deadline and not (import_done and linkage_done):
             time.sleep(0.5)
             import_done = import_done or _finished(analyst, imported.url, statuses)
@@ -179,8 +181,12 @@ def test_eight_writers_an_import_and_a_linkage_run_meet_no_server_error(demo_var
         for writer in writers:
             writer.join()
     finally:
-        server.terminate()
-        log = server.communicate(timeout=30)[1]
+        server.terminate()  # its worker finishes the job in hand first (ADR 0061)
+        try:
+            log = server.communicate(timeout=180)[1]
+        except subprocess.TimeoutExpired:
+            server.kill()
+            log = server.communicate()[1]
 
     errors = [(url, status) for url, status in statuses if status >= 500]
     assert not errors, (len(errors), errors[:5], log[-3000:])
