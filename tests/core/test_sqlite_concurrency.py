@@ -5,7 +5,9 @@ threads, see no server error (issue 13, item 1)."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import signal
 import socket
 import subprocess
 import threading
@@ -107,6 +109,7 @@ def test_eight_writers_an_import_and_a_linkage_run_meet_no_server_error(demo_var
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=True,  # the server and the worker it starts stop together
     )
     try:
         for _ in range(300):
@@ -185,7 +188,7 @@ def test_eight_writers_an_import_and_a_linkage_run_meet_no_server_error(demo_var
         try:
             log = server.communicate(timeout=180)[1]
         except subprocess.TimeoutExpired:
-            server.kill()
+            os.killpg(server.pid, signal.SIGKILL)  # the worker too: it holds the log pipe
             log = server.communicate()[1]
 
     errors = [(url, status) for url, status in statuses if status >= 500]

@@ -14,6 +14,7 @@ import contextlib
 import datetime
 import logging
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -192,6 +193,10 @@ def _survive(step: Callable[[], object]) -> None:
         logger.warning("Worker heartbeat: the database did not answer; trying again", exc_info=True)
 
 
+def _exit_on_sigterm(signum, frame) -> None:
+    raise SystemExit(0)
+
+
 @contextlib.contextmanager
 def worker_beside() -> Iterator[subprocess.Popen | None]:
     """Run one ``convenor worker`` as a child process while the block runs (the demo and
@@ -200,9 +205,16 @@ def worker_beside() -> Iterator[subprocess.Popen | None]:
         yield None
         return
     child = subprocess.Popen([sys.executable, "-m", "convenor.cli", "worker"])
+    # SIGTERM would end this process without running ``finally`` and leave the worker behind:
+    # turn it into an orderly exit (only the main thread may set a handler).
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    if in_main_thread:
+        previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
         yield child
     finally:
+        if in_main_thread:
+            signal.signal(signal.SIGTERM, previous)
         child.terminate()
         try:
             child.wait(timeout=30)
