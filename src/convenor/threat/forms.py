@@ -82,7 +82,8 @@ class DatasetForm(forms.ModelForm):
             user, Partnership.objects.filter(organisations__in=analyst_of).distinct()
         )
         self.fields["agreement"].queryset = access.visible(
-            user, InformationSharingAgreement.objects.current().filter(parties__in=analyst_of)
+            user,
+            InformationSharingAgreement.objects.current().filter(access.member_party(analyst_of)),
         ).distinct()
         self.fields["contact"].queryset = User.objects.filter(
             pk__in=Membership.objects.filter(
