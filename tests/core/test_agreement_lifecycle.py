@@ -328,3 +328,14 @@ def test_api_signs_edits_and_renews(w, today):
         "Draft"
     )
     assert lead.post(f"{url}renew/", {}, format="json").status_code == 403
+
+
+@pytest.mark.parametrize("key", ["null,null", "abc", "1.5", "%20"])
+@pytest.mark.parametrize("what", ["sign/", "renew/", ""])
+def test_api_a_key_that_cannot_be_an_id_is_not_found(w, key, what):
+    """Found by schemathesis in CI: ``/agreements/null,null/sign/`` was a server error."""
+    lead = api(w.people[OWN_ADMIN])
+    answer = lead.post(f"/api/v1/agreements/{key}/{what}", {}, format="json") if what else (
+        lead.get(f"/api/v1/agreements/{key}/")
+    )
+    assert answer.status_code == 404

@@ -22,6 +22,7 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import F, Model, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -196,10 +197,12 @@ def can(user: Any, action: Action | str, obj: Model | None = None, *, model=None
 
 
 def get_visible_or_404(user: Any, queryset: QuerySet[M], **lookup: Any) -> M:
-    """The one record the user asked for, or 404 whether it is missing or hidden from them."""
+    """The one record the user asked for, or 404 whether it is missing, hidden from them or
+    asked for by a value that cannot be an id (``/agreements/null,null/``): a malformed key names
+    no record, so it is not a server error."""
     try:
         return visible(user, queryset).get(**lookup)
-    except queryset.model.DoesNotExist as missing:
+    except (queryset.model.DoesNotExist, ValueError, TypeError, DjangoValidationError) as missing:
         raise Http404("Not found") from missing
 
 
