@@ -87,6 +87,8 @@ def test_an_address_that_differs_does_not_agree(client, linked):
     assert rows["Surname"].startswith("Same Exact match")
     assert rows["Date of birth"].startswith("Same Exact match")
     assert rows["Phone"] == "Not recorded Not recorded in one record No evidence (weight 0.00)"
+    # The links list names the columns that agree: the postcode's sector, not the address.
+    assert pair.agreeing == ["first_name", "surname", "date_of_birth", "postcode"]
 
 
 def test_identical_surname_postcode_and_address_show_as_the_same(client, linked):
@@ -96,6 +98,7 @@ def test_identical_surname_postcode_and_address_show_as_the_same(client, linked)
     assert rows["Postcode"].startswith("Same Same postcode")
     assert rows["Address"].startswith("Close Same or very similar address line")
     assert rows["First name"].startswith("Close Nickname (Bill and William)")
+    assert pair.agreeing == ["first_name", "surname", "date_of_birth", "postcode", "address"]
     # The evidence is the pair's own weight for the field, as stored by the run.
     weight = pair.comparison_vector["date_of_birth"][1]
     assert f"Strong evidence for (weight {weight:.2f})" in rows["Date of birth"]

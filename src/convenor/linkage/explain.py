@@ -18,6 +18,7 @@ from . import model
 
 MISSING = "missing"  # a column's standing when a value is not recorded on one side
 NOT_RECORDED = "not recorded in one record"
+AGREEING = frozenset({model.SAME, model.CLOSE})  # standings that count as the values agreeing
 # A Bayes factor of 10 (a weight of log2(10)) or more either way is strong evidence.
 STRONG_WEIGHT = math.log2(10)
 
@@ -203,3 +204,23 @@ def compare_two(records, model_summary: Mapping | None = None) -> dict[str, list
         gamma = int(row[f"gamma_{field.name}"])
         vector[field.name] = [gamma, round(level_weight(field.name, gamma, model_summary), 4)]
     return vector
+
+
+def agreeing_columns(model_summary: Mapping | None = None):
+    """A function giving a vector's columns found the same or close (in the vector's order), for
+    many pairs of one run: each field and level is put in words once."""
+    labels = labels_by_field(model_summary)
+    known: dict[tuple[str, int], tuple[str, ...]] = {}
+
+    def agreeing(vector: Mapping[str, Iterable]) -> list[str]:
+        columns: list[str] = []
+        for name, (gamma, _) in vector.items():
+            key = (name, int(gamma))
+            if key not in known:
+                field = explain_field(name, key[1], 0.0, labels.get(name))
+                parts = field.parts if field is not None else ()
+                known[key] = tuple(p.column for p in parts if p.standing in AGREEING)
+            columns.extend(known[key])
+        return columns
+
+    return agreeing

@@ -148,7 +148,7 @@ def run_linkage(pk: int, progress: Callable[[str, float], None] | None = None) -
         report("Saving entities and links", 0.95)
         with transaction.atomic():
             entity_count = _store_clusters(run, clusters)
-            pair_count = _store_pairs(run, pairs)
+            pair_count = _store_pairs(run, pairs, summary)
             LinkageRun.objects.filter(pk=pk).update(
                 status=LinkageRun.Status.DONE,
                 stage="Finished",
@@ -244,12 +244,20 @@ def _store_clusters(run: LinkageRun, clusters: dict[int, str]) -> int:
     return len(assignment)
 
 
-def _store_pairs(run: LinkageRun, pairs: Iterable[tuple]) -> int:
+def _store_pairs(run: LinkageRun, pairs: Iterable[tuple], summary: dict) -> int:
+    """The run's pairs. `agreeing` names the record columns whose values the model found the same
+    or close (the library names comparisons: "address" for postcode and address together, which
+    agrees when only the postcode sector does)."""
+    from convenor.linkage.explain import agreeing_columns
+
+    columns_agreeing = agreeing_columns(summary)
     objects = []
     for left, right, probability, weight, agreeing, vector in pairs:
         a, b = sorted((int(left), int(right)))
         if a == b:
             continue
+        if isinstance(vector, dict) and vector:
+            agreeing = columns_agreeing(vector)
         objects.append(
             MatchPair(
                 run=run,
