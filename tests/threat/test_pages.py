@@ -230,7 +230,7 @@ def test_link_review_confirm_and_reject(client, imported):
     page = client.get("/threat/links/").content.decode()
     assert "Daniel Whitlow" in page and "0.970" in page and "surname, date_of_birth, phone" in page
     page = client.get(f"/threat/links/{pair.pk}/").content.decode()
-    assert "Danny" in page and "Agrees" in page
+    assert "Danny" in page and 'govuk-tag--green">Same</strong> Exact match' in page
 
     response = client.post(f"/threat/links/{pair.pk}/", {"decision": "confirm", "reason": ""})
     assert response.status_code == 400

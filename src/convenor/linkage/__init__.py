@@ -19,7 +19,9 @@ decisions: Decisions(confirmed={frozenset({"a", "b"})}, rejected={frozenset({"c"
 progress: called as progress(stage: str, fraction: float) while the work runs.
 
 result.pairs: DataFrame[record_id_l, record_id_r, match_probability, match_weight,
-  agreeing (list[str]: the fields that count for the match), evidence (dict: field -> level),
+  agreeing (list[str]: the fields whose level counts for the match), evidence (dict: field ->
+  level), comparison_vector (dict: field -> [gamma, match weight], the level Splink scored and its
+  weight for the pair; convenor.linkage.explain.explain(vector, model_summary) puts it in words),
   decision ("confirmed" or None)], strongest first.
 result.clusters: DataFrame[record_id, cluster_id]: every input record exactly once; cluster_id is
   the smallest record id in the cluster.

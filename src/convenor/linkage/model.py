@@ -20,6 +20,8 @@ from splink.internals.comparison_level_creator import ComparisonLevelCreator
 
 # SQL written in DuckDB's dialect; Splink translates it (sqlglot) for Spark.
 _DIALECT = "duckdb"
+# How two compared values stand at a level (Level.agreement).
+SAME, CLOSE, DIFFERENT = "same", "close", "different"
 
 
 def _custom(sql: str, label: str) -> ComparisonLevelCreator:
@@ -35,6 +37,17 @@ class Level:
     # Term frequency adjustment: an exact match on a common value ("oliver smith") is weaker
     # evidence than on a rare one; the column whose value frequencies adjust the weight.
     term_frequencies: str | None = None
+    # How the compared values stand at this level, for the words a page shows: "same", "close"
+    # or "different" (None: "different" for the else level, "close" for any other).
+    agreement: str | None = None
+    # A field reading several columns: (column, agreement, words) for each, where they differ.
+    parts: tuple[tuple[str, str, str], ...] = ()
+
+    @property
+    def standing(self) -> str:
+        if self.agreement is not None:
+            return self.agreement
+        return "different" if self.creator is None else "close"
 
 
 @dataclass(frozen=True)
@@ -79,7 +92,14 @@ def _first_name_field() -> Field:
         name=first,
         columns=(first,),
         levels=(
-            Level("exact", cll.ExactMatchLevel(first), 0.85, 0.01, term_frequencies=first),
+            Level(
+                "exact",
+                cll.ExactMatchLevel(first),
+                0.85,
+                0.01,
+                term_frequencies=first,
+                agreement=SAME,
+            ),
             Level(
                 "swapped with surname",
                 _either_way("first_name_l = surname_r", "swapped with surname"),
@@ -127,7 +147,14 @@ def _surname_field() -> Field:
         name=surname,
         columns=(surname,),
         levels=(
-            Level("exact", cll.ExactMatchLevel(surname), 0.85, 0.002, term_frequencies=surname),
+            Level(
+                "exact",
+                cll.ExactMatchLevel(surname),
+                0.85,
+                0.002,
+                term_frequencies=surname,
+                agreement=SAME,
+            ),
             Level(
                 "swapped with first name",
                 _either_way("surname_l = first_name_r", "swapped with first name"),
@@ -163,7 +190,7 @@ def _date_of_birth_field() -> Field:
         name=dob,
         columns=(dob,),
         levels=(
-            Level("exact", cll.ExactMatchLevel(dob), 0.86, 0.00015),
+            Level("exact", cll.ExactMatchLevel(dob), 0.86, 0.00015, agreement=SAME),
             Level(
                 "day and month transposed",
                 _custom(
@@ -199,12 +226,20 @@ def _postcode_field() -> Field:
         name=postcode,
         columns=(postcode,),
         levels=(
-            Level("full postcode", cll.ExactMatchLevel(postcode), 0.72, 0.001),
+            Level("full postcode", cll.ExactMatchLevel(postcode), 0.72, 0.001, agreement=SAME),
             Level("same sector", cll.ExactMatchLevel("postcode_sector"), 0.08, 0.002),
             Level("same district", cll.ExactMatchLevel("postcode_district"), 0.06, 0.02),
             Level("postcodes differ", None, 0.14, 0.977),
         ),
     )
+
+
+def _parts(
+    postcode: str, postcode_words: str, address: str, address_words: str
+) -> tuple[tuple[str, str, str], ...]:
+    """How the postcode and the address line each stand at one level of the field comparing
+    both: the level is one piece of evidence, but a page shows the two columns apart."""
+    return (("postcode", postcode, postcode_words), ("address", address, address_words))
 
 
 def _postcode_and_address_field() -> Field:
@@ -218,17 +253,44 @@ def _postcode_and_address_field() -> Field:
                 cll.And(cll.ExactMatchLevel(postcode), cll.JaroWinklerLevel(address, 0.9)),
                 0.5,
                 0.0002,
+                agreement=SAME,
+                parts=_parts(SAME, "same postcode", CLOSE, "same or very similar address line"),
             ),
-            Level("same postcode", cll.ExactMatchLevel(postcode), 0.25, 0.0008),
+            Level(
+                "same postcode",
+                cll.ExactMatchLevel(postcode),
+                0.25,
+                0.0008,
+                parts=_parts(SAME, "same postcode", DIFFERENT, "address lines differ"),
+            ),
             Level(
                 "same address line, other postcode",
                 cll.JaroWinklerLevel(address, 0.95),
                 0.03,
                 0.002,
+                parts=_parts(DIFFERENT, "postcodes differ", CLOSE, "same or very similar address"),
             ),
-            Level("same postcode sector", cll.ExactMatchLevel("postcode_sector"), 0.06, 0.002),
-            Level("same postcode district", cll.ExactMatchLevel("postcode_district"), 0.04, 0.02),
-            Level("addresses differ", None, 0.12, 0.975),
+            Level(
+                "same postcode sector",
+                cll.ExactMatchLevel("postcode_sector"),
+                0.06,
+                0.002,
+                parts=_parts(CLOSE, "same postcode sector", DIFFERENT, "address lines differ"),
+            ),
+            Level(
+                "same postcode district",
+                cll.ExactMatchLevel("postcode_district"),
+                0.04,
+                0.02,
+                parts=_parts(CLOSE, "same postcode district", DIFFERENT, "address lines differ"),
+            ),
+            Level(
+                "addresses differ",
+                None,
+                0.12,
+                0.975,
+                parts=_parts(DIFFERENT, "postcodes differ", DIFFERENT, "address lines differ"),
+            ),
         ),
     )
 
@@ -255,7 +317,7 @@ def _address_field() -> Field:
         name=address,
         columns=(address,),
         levels=(
-            Level("exact", cll.ExactMatchLevel(address), 0.6, 0.0002),
+            Level("exact", cll.ExactMatchLevel(address), 0.6, 0.0002, agreement=SAME),
             Level(
                 "same number, words very similar",
                 cll.And(
@@ -292,7 +354,7 @@ def _address_field() -> Field:
 def _identifier_field(
     column: str, *, exact_m: float, exact_u: float, near: bool, near_u: float = 0.0002
 ) -> Field:
-    levels = [Level("exact", cll.ExactMatchLevel(column), exact_m, exact_u)]
+    levels = [Level("exact", cll.ExactMatchLevel(column), exact_m, exact_u, agreement=SAME)]
     if near:
         levels.append(
             Level("one character different", cll.LevenshteinLevel(column, 1), 0.04, near_u)
@@ -307,7 +369,7 @@ def _email_field() -> Field:
         name=email,
         columns=(email,),
         levels=(
-            Level("exact", cll.ExactMatchLevel(email), 0.85, 0.00001),
+            Level("exact", cll.ExactMatchLevel(email), 0.85, 0.00001, agreement=SAME),
             Level(
                 "same name before the @",
                 cll.ExactMatchLevel("email_user"),
@@ -327,7 +389,7 @@ def _similar_text_field(column: str) -> Field:
         name=column,
         columns=(column,),
         levels=(
-            Level("exact", cll.ExactMatchLevel(column), 0.8, 0.0005),
+            Level("exact", cll.ExactMatchLevel(column), 0.8, 0.0005, agreement=SAME),
             Level(
                 "very similar (Jaro-Winkler >= 0.92)",
                 cll.JaroWinklerLevel(column, 0.92),
@@ -374,6 +436,16 @@ def fields_for(columns_with_values: set[str]) -> list[Field]:
     if "address" in columns_with_values and "postcode" not in columns_with_values:
         fields.append(_address_field())
     return fields
+
+
+def all_fields() -> list[Field]:
+    """Every field the model can compare, for putting a stored pair's levels in words: those of
+    data with every column, then the postcode and the address line each compared alone."""
+    everything = {
+        "first_name", "surname", "date_of_birth", "postcode", "address", "phone", "email",
+        "vehicle_registration", "company_number", "company_name", "licence_number",
+    }  # fmt: skip
+    return [*fields_for(everything), _postcode_field(), _address_field()]
 
 
 # Blocking: a pair is compared only when it passes one of these rules, and always within one kind

@@ -95,9 +95,12 @@ class LinkageResult:
 
     pairs: record_id_l, record_id_r, match_probability, match_weight, agreeing (the fields that
       count for the match, e.g. ["name", "date_of_birth"]), evidence (each compared field's level,
-      e.g. {"name": "first name and surname swapped"}), decision ("confirmed" or None). Pairs at or
-      above review_threshold plus every confirmed pair; rejected pairs are left out. A confirmed
-      pair the model did not score has match_probability 1.0 and match_weight NaN.
+      e.g. {"name": "first name and surname swapped"}), comparison_vector (per field [gamma, match
+      weight]: the level Splink scored, -1 for a value missing on one side, and its weight for this
+      pair, term frequencies included; convenor.linkage.explain puts it in words), decision
+      ("confirmed" or None). Pairs at or above review_threshold plus every confirmed pair; rejected
+      pairs are left out. A confirmed pair the model did not score has match_probability 1.0,
+      match_weight NaN and an empty comparison_vector.
     clusters: record_id, cluster_id; every input record once.
     model_summary: the model for display: how it was trained, the share of matching pairs, and per
       field and level the m and u probabilities and the match weight.
@@ -281,6 +284,7 @@ def link_records(
             "match_weight": pd.Series(dtype="float64"),
             "agreeing": pd.Series(dtype="object"),
             "evidence": pd.Series(dtype="object"),
+            "comparison_vector": pd.Series(dtype="object"),
             "decision": pd.Series(dtype="object"),
         }
     )
@@ -332,9 +336,14 @@ def link_records(
             )
         report("scoring pairs", 0.6)
         threshold = min(settings.review_threshold, settings.match_threshold)
+        # The same model, keeping each pair's comparison vector (gamma_<field>) to explain it.
+        explaining = linker.misc.save_model_to_json()
+        explaining["retain_matching_columns"] = True
+        linker = Linker(table, explaining, log_level=None)
         scored = linker.inference.predict(threshold_match_probability=threshold)
         predictions = scored.as_pandas_dataframe()
         model_dict = linker.misc.save_model_to_json()
+        model_dict["retain_matching_columns"] = False
 
         report("explaining pairs", 0.8)
         summary.update(_describe_model(model_dict, fields))
@@ -447,7 +456,9 @@ def _describe_model(model_dict: dict, fields: list[model.Field]) -> dict[str, An
 def _explain(
     predictions: pd.DataFrame, model_dict: dict, fields: list[model.Field]
 ) -> pd.DataFrame:
-    """Scored pairs with, for each, the fields that count for the match and every field's level."""
+    """Scored pairs with, for each, its comparison vector (per field the level Splink scored,
+    gamma_<field>, and that level's match weight for the pair, term frequencies included), the
+    level's label and the fields that count for the match (a positive weight)."""
     levels = _levels(model_dict, fields)
     pairs = pd.DataFrame(
         {
@@ -459,29 +470,28 @@ def _explain(
     )
     agreeing: list[list[str]] = [[] for _ in range(len(pairs))]
     evidence: list[dict[str, str]] = [{} for _ in range(len(pairs))]
+    vectors: list[dict[str, list]] = [{} for _ in range(len(pairs))]
     for name, rows in levels.items():
-        column = f"mw_{name}"  # Splink's match weight of this field's level for the pair
-        if column not in predictions.columns:
+        gamma_column = f"gamma_{name}"
+        if gamma_column not in predictions.columns:
             continue
-        weights = [
-            (row["match_weight"], row["label"]) for row in rows if row["match_weight"] is not None
-        ]
-        labels: dict[float, str] = {}
-        for index, weight in enumerate(predictions[column].tolist()):
-            if weight is None or weight != weight:
-                continue
-            if weight not in labels:
-                nearest = min(weights, key=lambda level: abs(level[0] - weight), default=None)
-                if nearest is not None and abs(nearest[0] - weight) < 1e-6:
-                    labels[weight] = nearest[1]
-                else:
-                    labels[weight] = ""  # weight 0 and no level of it: missing on a side
-            if labels[weight]:
-                evidence[index][name] = labels[weight]
-            if weight > 0:
+        labels = {row["gamma"]: row["label"] for row in rows}
+        level_weights = predictions[f"mw_{name}"].fillna(0.0).astype(float)
+        weights = level_weights
+        adjustment = f"mw_tf_adj_{name}"  # term frequency adjustment, where the level has one
+        if adjustment in predictions.columns:
+            weights = weights + predictions[adjustment].fillna(0.0).astype(float)
+        gammas = predictions[gamma_column].astype(int).tolist()
+        scored = zip(gammas, weights.tolist(), level_weights.tolist(), strict=True)
+        for index, (gamma, weight, level_weight) in enumerate(scored):
+            vectors[index][name] = [gamma, round(weight, 4)]
+            if gamma in labels:  # -1: the null level, a value missing on one side
+                evidence[index][name] = labels[gamma]
+            if level_weight > 0:  # the level counts for a match (a common name still agrees)
                 agreeing[index].append(name)
     pairs["agreeing"] = agreeing
     pairs["evidence"] = evidence
+    pairs["comparison_vector"] = vectors
     pairs["decision"] = None
     return pairs.sort_values(
         ["match_probability", "record_id_l", "record_id_r"], ascending=[False, True, True]
@@ -515,6 +525,7 @@ def _with_confirmed(pairs: pd.DataFrame, decisions: Decisions, known: set[str]) 
                 "match_weight": math.nan,  # not scored: linked by the decision alone
                 "agreeing": [],
                 "evidence": {},
+                "comparison_vector": {},
                 "decision": "confirmed",
             }
         )

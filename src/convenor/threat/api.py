@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -15,7 +15,7 @@ from convenor.core import access, audit
 from convenor.core.api import PolicyViewSetMixin
 from convenor.core.models import Partnership
 
-from . import graph, selectors, services
+from . import explanations, graph, selectors, services
 from .forms import NetworkForm
 from .models import Dataset, DatasetImport, Entity, LinkDecision, MatchPair, Record
 
@@ -131,6 +131,12 @@ class EntityDetailSerializer(EntitySerializer):
 
 
 class MatchPairSerializer(serializers.ModelSerializer):
+    explanation = serializers.SerializerMethodField(
+        help_text="Per comparison the level the model scored, in words, with its match weight "
+        "and evidence, and how each column it read stood; null in a list for a link stored "
+        "without its comparison vector (ask for the link itself)"
+    )
+
     class Meta:
         model = MatchPair
         fields = [
@@ -141,7 +147,17 @@ class MatchPairSerializer(serializers.ModelSerializer):
             "match_probability",
             "match_weight",
             "agreeing",
+            "comparison_vector",
+            "explanation",
         ]
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField(), allow_null=True))
+    def get_explanation(self, pair: MatchPair) -> list[dict] | None:
+        view = self.context.get("view")
+        explained = explanations.explanation(
+            pair, compute=getattr(view, "action", None) == "retrieve"
+        )
+        return None if explained is None else [field.as_dict() for field in explained]
 
 
 class LinkDecisionSerializer(serializers.ModelSerializer):
@@ -223,7 +239,7 @@ class EntityViewSet(_ReadOnly):
 class MatchPairViewSet(_ReadOnly):
     """Current links (the latest run's pairs) between records you may read, with the why."""
 
-    base_queryset = MatchPair.objects.all()
+    base_queryset = MatchPair.objects.select_related("run")
     serializer_class = MatchPairSerializer
 
     def get_queryset(self):

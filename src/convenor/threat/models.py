@@ -394,6 +394,10 @@ class MatchPair(PartnershipWork):
     match_probability = models.FloatField()
     match_weight = models.FloatField(default=0.0)
     agreeing = models.JSONField(default=list, blank=True)
+    # The levels the model scored ({comparison: [gamma, match weight]}, Splink's comparison
+    # vector; convenor.linkage.explain puts it in words). Empty for links stored before it was
+    # kept, and for confirmed pairs the model did not score.
+    comparison_vector = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-match_probability", "pk"]

@@ -215,36 +215,6 @@ def pair_or_404(user: User, pk: int) -> MatchPair:
     )
 
 
-COMPARED_FIELDS = [
-    ("First name", "first_name"),
-    ("Surname", "surname"),
-    ("Date of birth", "date_of_birth"),
-    ("Address", "address"),
-    ("Postcode", "postcode"),
-    ("Phone", "phone"),
-    ("Email", "email"),
-    ("Vehicle registration", "vehicle_registration"),
-    ("Company name", "company_name"),
-    ("Company number", "company_number"),
-    ("Licence number", "licence_number"),
-    ("Role", "role"),
-]
-
-
-def side_by_side(pair: MatchPair) -> list[dict[str, Any]]:
-    """The pair's two records field by field (fields either has), and whether the model agreed."""
-    return [
-        {
-            "label": label,
-            "a": getattr(pair.record_a, name) or "",
-            "b": getattr(pair.record_b, name) or "",
-            "agreed": name in pair.agreeing,
-        }
-        for label, name in COMPARED_FIELDS
-        if getattr(pair.record_a, name) or getattr(pair.record_b, name)
-    ]
-
-
 def decisions_on(pair: MatchPair) -> QuerySet[LinkDecision]:
     """Every decision on the pair's two records (the user may see both: they see the pair)."""
     return LinkDecision.objects.filter(

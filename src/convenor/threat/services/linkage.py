@@ -58,15 +58,31 @@ def _queue_linkage(actor: User, partnership: Partnership) -> tuple[LinkageRun, b
 
 def linkage_frame(partnership: Partnership):
     """The partnership's records as the linkage library wants them (one row per record)."""
-    import pandas as pd
+    columns = _frame_columns()
+    rows = Record.objects.filter(dataset__partnership=partnership).values_list(*columns)
+    return _frame(list(rows), columns)
 
+
+def records_frame(records: Iterable[Record]):
+    """These records (already fetched) as the linkage library wants them."""
+    columns = _frame_columns()
+    return _frame([tuple(getattr(record, name) for name in columns) for record in records], columns)
+
+
+_STORED_AS = {"record_id": "pk", "source": "dataset_id"}
+
+
+def _frame_columns() -> list[str]:
     from convenor.linkage.normalise import RECORD_COLUMNS
 
-    stored_as = {"record_id": "pk", "source": "dataset_id"}
-    columns = [stored_as.get(name, name) for name in RECORD_COLUMNS]
-    rows = Record.objects.filter(dataset__partnership=partnership).values_list(*columns)
-    frame = pd.DataFrame.from_records(list(rows), columns=columns)
-    frame = frame.rename(columns={v: k for k, v in stored_as.items()})
+    return [_STORED_AS.get(name, name) for name in RECORD_COLUMNS]
+
+
+def _frame(rows: list[tuple], columns: list[str]):
+    import pandas as pd
+
+    frame = pd.DataFrame.from_records(rows, columns=columns)
+    frame = frame.rename(columns={v: k for k, v in _STORED_AS.items()})
     frame["record_id"] = frame["record_id"].astype(str)
     frame["source"] = frame["source"].astype(str)
     frame["date_of_birth"] = frame["date_of_birth"].map(
@@ -118,14 +134,21 @@ def run_linkage(pk: int, progress: Callable[[str, float], None] | None = None) -
             )
             pairs = list(
                 result.pairs[
-                    ["record_id_l", "record_id_r", "match_probability", "match_weight", "agreeing"]
+                    [
+                        "record_id_l",
+                        "record_id_r",
+                        "match_probability",
+                        "match_weight",
+                        "agreeing",
+                        "comparison_vector",
+                    ]
                 ].itertuples(index=False, name=None)
             )
             summary = result.model_summary or {}
         report("Saving entities and links", 0.95)
         with transaction.atomic():
             entity_count = _store_clusters(run, clusters)
-            pair_count = _store_pairs(run, pairs)
+            pair_count = _store_pairs(run, pairs, summary)
             LinkageRun.objects.filter(pk=pk).update(
                 status=LinkageRun.Status.DONE,
                 stage="Finished",
@@ -221,12 +244,20 @@ def _store_clusters(run: LinkageRun, clusters: dict[int, str]) -> int:
     return len(assignment)
 
 
-def _store_pairs(run: LinkageRun, pairs: Iterable[tuple]) -> int:
+def _store_pairs(run: LinkageRun, pairs: Iterable[tuple], summary: dict) -> int:
+    """The run's pairs. `agreeing` names the record columns whose values the model found the same
+    or close (the library names comparisons: "address" for postcode and address together, which
+    agrees when only the postcode sector does)."""
+    from convenor.linkage.explain import agreeing_columns
+
+    columns_agreeing = agreeing_columns(summary)
     objects = []
-    for left, right, probability, weight, agreeing in pairs:
+    for left, right, probability, weight, agreeing, vector in pairs:
         a, b = sorted((int(left), int(right)))
         if a == b:
             continue
+        if isinstance(vector, dict) and vector:
+            agreeing = columns_agreeing(vector)
         objects.append(
             MatchPair(
                 run=run,
@@ -236,6 +267,7 @@ def _store_pairs(run: LinkageRun, pairs: Iterable[tuple]) -> int:
                 match_probability=min(1.0, max(0.0, float(probability))),
                 match_weight=float(weight) if weight == weight else 0.0,
                 agreeing=[str(f) for f in (list(agreeing) if agreeing is not None else [])],
+                comparison_vector=vector if isinstance(vector, dict) else {},
             )
         )
     MatchPair.objects.bulk_create(objects, batch_size=2000, ignore_conflicts=True)

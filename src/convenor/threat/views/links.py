@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from convenor.core.form_view import form_view
 from convenor.core.views import staff_page
 
-from .. import selectors, services
+from .. import explanations, selectors, services
 from ..forms import DecisionForm, LinkageForm
 from ..models import LinkageRun, MatchPair
 from .datasets import PAGE_SIZE
@@ -41,9 +41,11 @@ def link_list(request: HttpRequest) -> HttpResponse:
 def _pair_context(request: HttpRequest, pair: MatchPair) -> dict:
     """What the link page shows besides the form (its read audited)."""
     services.view_link(request.user, pair)
+    rows = explanations.side_by_side(pair)
     return {
         "pair": pair,
-        "rows": selectors.side_by_side(pair),
+        "rows": rows,
+        "agreeing": [row["label"] for row in rows if row["compared"] and row["compared"].agrees],
         "decisions": selectors.decisions_on(pair),
     }
 
