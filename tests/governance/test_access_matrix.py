@@ -176,6 +176,16 @@ PAGES = [
         cells(302, 200, 403, 404, 404, 403, 404, 404),
     ),
     (
+        "change own Part B item",
+        lambda g: f"/governance/meetings/{g.meeting[OWN].pk}/items/2/change/",
+        cells(302, 200, 403, 404, 404, 403, 404, 404),
+    ),
+    (
+        "put the report on an agenda, own board",
+        lambda g: f"/governance/boards/{OWN}/report/to-agenda/",
+        cells(302, 200, 403, 404, 404, 403, 404, 404),
+    ),
+    (
         "new board",
         lambda g: "/governance/boards/new/",
         cells(302, 200, 403, 403, 403, 403, 403, 403),

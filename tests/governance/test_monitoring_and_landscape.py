@@ -136,12 +136,20 @@ def test_report_pdf_reads_back_and_renders_every_page(client, world, gov, plan):
 def test_report_goes_onto_the_next_meetings_agenda_in_part_b(client, world, gov, plan):
     verified_login(client, world.people["partnership_administrator"])
     coming = gov.draft["own-board"]
+    form = client.get("/governance/boards/own-board/report/to-agenda/").content.decode()
+    assert 'value="Monitoring report: ' in form and "Paragraph 7: action in connection" in form
     response = client.post(
-        "/governance/boards/own-board/report/to-agenda/", {"meeting": str(coming.pk)}
+        "/governance/boards/own-board/report/to-agenda/",
+        {
+            "meeting": str(coming.pk),
+            "title": "Monitoring report",
+            "part": "confidential",
+            "exemption": "1",
+        },
     )
     item = coming.agenda_items.order_by("-number").first()
     assert response["Location"] == f"/governance/meetings/{coming.pk}/#item-{item.number}"
-    assert item.is_confidential and item.title.startswith("Monitoring report: ")
+    assert item.is_confidential and item.title == "Monitoring report" and item.exemption == 1
     paper = item.papers.get()
     assert paper.content_type == "application/pdf"
     pages = PdfReader(io.BytesIO(bytes(paper.content))).pages
@@ -149,10 +157,12 @@ def test_report_goes_onto_the_next_meetings_agenda_in_part_b(client, world, gov,
     other = Meeting.objects.get(pk=gov.draft["partner-board"].pk)
     assert (
         client.post(
-            "/governance/boards/own-board/report/to-agenda/", {"meeting": str(other.pk)}
+            "/governance/boards/own-board/report/to-agenda/",
+            {"meeting": str(other.pk), "title": "x", "part": "public"},
         ).status_code
-        == 404
+        == 400
     )
+    assert not other.agenda_items.filter(title="x").exists()
 
 
 def test_cli_writes_the_pdf_for_an_entitled_person_only(tmp_path, world, gov, plan):

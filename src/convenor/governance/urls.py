@@ -32,6 +32,7 @@ ROUTES = {
         ("cancel/", views.meeting_cancel, "meeting_cancel"),
         ("items/<int:number>/papers/new/", views.paper_add, "paper_add"),
         ("items/<int:number>/minutes/", views.minutes, "minutes"),
+        ("items/<int:number>/change/", views.agenda_item_change, "agenda_item_change"),
         ("items/<int:number>/move/", views.agenda_item_move, "agenda_item_move"),
         ("items/<int:number>/decisions/new/", views.decision_add, "decision_add"),
     ],

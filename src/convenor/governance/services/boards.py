@@ -17,6 +17,7 @@ from convenor.core.models import Area, Organisation, Partnership, Role, User
 
 from ..models import Board, BoardMember, Part, StandingItem
 from ._rules import (
+    check_exemption,
     require_change,
     require_in_partnership,
     require_role_holder,
@@ -161,16 +162,24 @@ def add_standing_item(
     title: str,
     description: str = "",
     part: str = Part.PUBLIC,
+    exemption: int | None = None,
     order: int | None = None,
 ) -> StandingItem:
+    """An item on every new meeting's agenda; in Part B it needs its Schedule 12A paragraph."""
     require_change(actor, board)
+    exemption = check_exemption(part, exemption)
     if board.standing_items.filter(title__iexact=title.strip()).exists():
         raise ValidationError({"title": f"{board} already has a standing item called {title}"})
     if order is None:
         order = (board.standing_items.aggregate(m=Max("order"))["m"] or 0) + 10
     item = save(
         StandingItem(
-            board=board, title=title.strip(), description=description, part=part, order=order
+            board=board,
+            title=title.strip(),
+            description=description,
+            part=part,
+            exemption=exemption,
+            order=order,
         )
     )
     audit.record("standing_item_added", actor=actor, obj=board, detail={"title": item.title})

@@ -17,6 +17,7 @@ from .boards import (
 )
 from .meetings import (
     agenda_item_add,
+    agenda_item_change,
     agenda_item_move,
     attendance,
     decision_add,
@@ -42,6 +43,7 @@ __all__ = [
     "action_detail",
     "action_update",
     "agenda_item_add",
+    "agenda_item_change",
     "agenda_item_move",
     "attendance",
     "board_change",
