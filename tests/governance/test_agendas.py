@@ -293,7 +293,14 @@ def test_landscape_names_areas_and_never_merges_a_local_board_with_a_regional_gr
     gov.board.areas.set([region])
     (overlap,) = landscape.build_landscape(admin).overlaps
     assert overlap.area_overlap == 1.0 and not overlap.merge_candidate
+    # Nor a regional governance group and an annual summit.
+    gov.board.kind = Board.Kind.SUMMIT
+    gov.board.save()
+    (overlap,) = landscape.build_landscape(admin).overlaps
+    assert not overlap.merge_candidate
     # Two local boards of the same ground and remit are.
+    gov.board.kind = Board.Kind.LPCB
+    gov.board.save()
     gov.other_board.kind = Board.Kind.CSP
     gov.other_board.save()
     (overlap,) = landscape.build_landscape(admin).overlaps

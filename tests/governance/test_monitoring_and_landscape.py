@@ -13,9 +13,9 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 from pypdf import PdfReader
 
-from convenor.core.models import Area, AuditEntry
+from convenor.core.models import Area, AuditEntry, User
 from convenor.governance import landscape, monitoring, services
-from convenor.governance.models import Action, BoardMember, Meeting
+from convenor.governance.models import Action, AgendaItem, BoardMember, Meeting
 from tests.conftest import verified_login
 
 
@@ -292,3 +292,23 @@ def test_demo_loads_twice_and_tells_the_seed_stories(db):
     summit = Board.objects.get(slug="west-midlands-partnerships-summit")
     assert summit.standing_items.filter(title="Serious and organised crime").exists()
     assert Action.objects.filter(board__slug="preston-crime-and-disorder-committee").count() == 6
+    # Issue 13: every demo agenda numbers Part A from 1 and Part B after it, and each Part B
+    # item states its Schedule 12A paragraph (the SOC items: 7, crime).
+    for meeting in Meeting.objects.prefetch_related("agenda_items"):
+        parts = [i.part for i in sorted(meeting.agenda_items.all(), key=lambda i: i.number)]
+        assert parts == sorted(parts, key=lambda p: p == "confidential"), meeting
+        assert [i.number for i in meeting.agenda_items.all()] == list(range(1, len(parts) + 1))
+    part_b = AgendaItem.objects.filter(part="confidential")
+    assert part_b.exists() and set(part_b.values_list("exemption", flat=True)) == {7}
+    rgg_meeting = rgg.meetings.filter(attendance__isnull=False).distinct().get()
+    assert rgg_meeting.agenda_items.get(number=1).title.startswith("Central Motorway")
+    assert rgg_meeting.agenda_items.get(number=4).title.startswith("Regional Organised Crime")
+    # The Birmingham LPCB is not suggested for merging with the regional group, and the areas
+    # they share are named.
+    everyone = User.objects.create_superuser("demo-landscape", "d@example.org", "x")
+    overlaps = {
+        frozenset((o.first.slug, o.second.slug)): o
+        for o in landscape.build_landscape(everyone).overlaps
+    }
+    lpcb_rgg = overlaps[frozenset(("birmingham-lpcb", "west-midlands-regional-governance-group"))]
+    assert not lpcb_rgg.merge_candidate and lpcb_rgg.shared_area_names == ["Birmingham"]

@@ -19,7 +19,8 @@ from .models import Board, BoardMember, current_seat
 MERGE_AREA_OVERLAP = 0.5
 
 # The tier of each kind of board: only boards of one tier are ever suggested for merging (never a
-# local board with a regional group, nor a scrutiny committee with the boards it scrutinises).
+# local board with a regional group, nor a scrutiny committee with the boards it scrutinises, nor
+# an annual summit with a standing board).
 TIERS = {
     Board.Kind.LPCB: "local partnership",
     Board.Kind.CSP: "local partnership",
@@ -27,8 +28,8 @@ TIERS = {
     Board.Kind.SOC_BOARD: "local partnership",
     Board.Kind.LCJB: "local partnership",
     Board.Kind.SCRUTINY: "scrutiny",
-    Board.Kind.REGIONAL_GOVERNANCE: "regional",
-    Board.Kind.SUMMIT: "regional",
+    Board.Kind.REGIONAL_GOVERNANCE: "regional governance",
+    Board.Kind.SUMMIT: "summit",
 }
 
 
