@@ -312,3 +312,33 @@ def test_landscape_names_areas_and_never_merges_a_local_board_with_a_regional_gr
     assert "Birmingham, Coventry, Dudley, Sandwell" in body
     assert "E08000025" not in body.split("Shared local authorities")[1]
     assert "never a local board with a regional group" in body
+
+
+def test_a_standing_item_can_be_given_its_exemption(admin_client, client, world, gov, admin):
+    # A Part B standing item recorded before exemptions existed has none.
+    old = gov.board.standing_items.create(title="Local profile", part=Part.CONFIDENTIAL)
+    board_page = admin_client.get("/governance/boards/own-board/").content.decode()
+    url = f"/governance/boards/own-board/standing-items/{old.pk}/change/"
+    assert f'href="{url}"' in board_page and "Exemption not recorded" in board_page
+    refused = admin_client.post(url, {"title": "Local profile", "part": "confidential"})
+    assert refused.status_code == 400
+    assert "Choose the paragraph of Schedule 12A" in refused.content.decode()
+    response = admin_client.post(
+        url, {"title": "Local profile", "part": "confidential", "exemption": "7"}
+    )
+    assert response["Location"] == "/governance/boards/own-board/#standing-items"
+    old.refresh_from_db()
+    assert old.exemption == 7
+    meeting = services.schedule_meeting(admin, gov.board, starts_at=timezone.now())
+    assert meeting.agenda_items.get(title="Local profile").exemption == 7
+    entry = AuditEntry.objects.filter(action="standing_item_changed").latest("pk")
+    assert entry.detail["to"] == {"title": "Local profile", "part": "confidential", "exemption": 7}
+    verified_login(client, world.people["board_member"])
+    assert client.get(url).status_code == 403
+    partner = gov.other_board.standing_items.create(title="Theirs")
+    assert (
+        admin_client.get(
+            f"/governance/boards/own-board/standing-items/{partner.pk}/change/"
+        ).status_code
+        == 404
+    )

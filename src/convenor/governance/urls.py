@@ -17,6 +17,7 @@ ROUTES = {
         ("members/new/", views.member_add, "member_add"),
         ("members/<int:pk>/end/", views.member_end, "member_end"),
         ("standing-items/new/", views.standing_item_add, "standing_item_add"),
+        ("standing-items/<int:pk>/change/", views.standing_item_change, "standing_item_change"),
         ("meetings/new/", views.meeting_create, "meeting_create"),
         ("recommendations/new/", views.recommendation_create, "recommendation_create"),
         ("actions/new/", views.action_create, "action_create"),

@@ -184,3 +184,32 @@ def add_standing_item(
     )
     audit.record("standing_item_added", actor=actor, obj=board, detail={"title": item.title})
     return item
+
+
+@transaction.atomic
+def change_standing_item(
+    actor: User,
+    item: StandingItem,
+    *,
+    title: str,
+    description: str = "",
+    part: str = Part.PUBLIC,
+    exemption: int | None = None,
+) -> StandingItem:
+    """Change a standing item (e.g. record the exemption of a Part B one). Meetings scheduled
+    from now on take the change; agendas already made keep their items."""
+    require_change(actor, item.board)
+    exemption = check_exemption(part, exemption)
+    title = title.strip()
+    if item.board.standing_items.filter(title__iexact=title).exclude(pk=item.pk).exists():
+        raise ValidationError({"title": f"{item.board} already has a standing item called {title}"})
+    before = {"title": item.title, "part": item.part, "exemption": item.exemption}
+    item.title, item.description, item.part, item.exemption = title, description, part, exemption
+    save(item)
+    audit.record(
+        "standing_item_changed",
+        actor=actor,
+        obj=item.board,
+        detail={"from": before, "to": {"title": title, "part": part, "exemption": exemption}},
+    )
+    return item

@@ -14,6 +14,7 @@ from .boards import (
     member_add,
     member_end,
     standing_item_add,
+    standing_item_change,
 )
 from .meetings import (
     agenda_item_add,
@@ -69,4 +70,5 @@ __all__ = [
     "recommendation_detail",
     "response_create",
     "standing_item_add",
+    "standing_item_change",
 ]
