@@ -69,11 +69,20 @@ def test_administrator_runs_the_committee_agenda_actions_and_report(page, accoun
     expect(page.get_by_text("Draft directory shared with partners")).to_be_visible()
     _accessible(page, "action after update")
 
-    # The monitoring report goes onto the coming meeting's agenda as a PDF in Part B.
+    # The monitoring report goes onto the coming meeting's agenda as a PDF, in the part chosen;
+    # Part B needs its Schedule 12A paragraph.
     page.goto(f"/governance/boards/{BOARD}/report/")
     expect(page.get_by_role("img", name="Actions by P and status")).to_be_visible()
-    page.get_by_role("button", name="Add to the agenda").click()
+    page.get_by_role("link", name="Add to the agenda").click()
+    page.wait_for_url("**/report/to-agenda/**")
+    _accessible(page, "report onto the agenda")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("link", name="Choose the paragraph of Schedule 12A")).to_be_visible()
+    _accessible(page, "report onto the agenda with an error")
+    page.get_by_label("Exemption (Part B only)").select_option("7")
+    page.get_by_role("button", name="Save").click()
     page.wait_for_url(f"**/governance/meetings/{coming.pk}/**")
+    expect(page.get_by_text("Exempt information under paragraph 7").first).to_be_visible()
     expect(page.get_by_role("link", name="Monitoring report,")).to_be_visible()
     _accessible(page, "agenda with the report")
 

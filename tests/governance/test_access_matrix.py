@@ -53,6 +53,11 @@ def user_of(world, gov, viewer):
     }[viewer]
 
 
+def _standing_item(gov) -> int:
+    """A standing item of ``own-board`` (the fixture has none; this test's transaction adds it)."""
+    return gov.board.standing_items.get_or_create(title="Serious and organised crime")[0].pk
+
+
 def cells(anon, admin, member, analyst, owner, observer, other, outside):
     return dict(
         zip(VIEWERS, [anon, admin, member, analyst, owner, observer, other, outside], strict=True)
@@ -173,6 +178,21 @@ PAGES = [
     (
         "attach paper, own Part B item",
         lambda g: f"/governance/meetings/{g.meeting[OWN].pk}/items/2/papers/new/",
+        cells(302, 200, 403, 404, 404, 403, 404, 404),
+    ),
+    (
+        "change own standing item",
+        lambda g: f"/governance/boards/{OWN}/standing-items/{_standing_item(g)}/change/",
+        cells(302, 200, 403, 403, 403, 403, 403, 404),
+    ),
+    (
+        "change own Part B item",
+        lambda g: f"/governance/meetings/{g.meeting[OWN].pk}/items/2/change/",
+        cells(302, 200, 403, 404, 404, 403, 404, 404),
+    ),
+    (
+        "put the report on an agenda, own board",
+        lambda g: f"/governance/boards/{OWN}/report/to-agenda/",
         cells(302, 200, 403, 404, 404, 403, 404, 404),
     ),
     (

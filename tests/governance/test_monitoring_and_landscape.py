@@ -13,9 +13,9 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 from pypdf import PdfReader
 
-from convenor.core.models import Area, AuditEntry
+from convenor.core.models import Area, AuditEntry, User
 from convenor.governance import landscape, monitoring, services
-from convenor.governance.models import Action, BoardMember, Meeting
+from convenor.governance.models import Action, AgendaItem, BoardMember, Meeting
 from tests.conftest import verified_login
 
 
@@ -136,12 +136,20 @@ def test_report_pdf_reads_back_and_renders_every_page(client, world, gov, plan):
 def test_report_goes_onto_the_next_meetings_agenda_in_part_b(client, world, gov, plan):
     verified_login(client, world.people["partnership_administrator"])
     coming = gov.draft["own-board"]
+    form = client.get("/governance/boards/own-board/report/to-agenda/").content.decode()
+    assert 'value="Monitoring report: ' in form and "Paragraph 7: action in connection" in form
     response = client.post(
-        "/governance/boards/own-board/report/to-agenda/", {"meeting": str(coming.pk)}
+        "/governance/boards/own-board/report/to-agenda/",
+        {
+            "meeting": str(coming.pk),
+            "title": "Monitoring report",
+            "part": "confidential",
+            "exemption": "1",
+        },
     )
     item = coming.agenda_items.order_by("-number").first()
     assert response["Location"] == f"/governance/meetings/{coming.pk}/#item-{item.number}"
-    assert item.is_confidential and item.title.startswith("Monitoring report: ")
+    assert item.is_confidential and item.title == "Monitoring report" and item.exemption == 1
     paper = item.papers.get()
     assert paper.content_type == "application/pdf"
     pages = PdfReader(io.BytesIO(bytes(paper.content))).pages
@@ -149,10 +157,12 @@ def test_report_goes_onto_the_next_meetings_agenda_in_part_b(client, world, gov,
     other = Meeting.objects.get(pk=gov.draft["partner-board"].pk)
     assert (
         client.post(
-            "/governance/boards/own-board/report/to-agenda/", {"meeting": str(other.pk)}
+            "/governance/boards/own-board/report/to-agenda/",
+            {"meeting": str(other.pk), "title": "x", "part": "public"},
         ).status_code
-        == 404
+        == 400
     )
+    assert not other.agenda_items.filter(title="x").exists()
 
 
 def test_cli_writes_the_pdf_for_an_entitled_person_only(tmp_path, world, gov, plan):
@@ -282,3 +292,23 @@ def test_demo_loads_twice_and_tells_the_seed_stories(db):
     summit = Board.objects.get(slug="west-midlands-partnerships-summit")
     assert summit.standing_items.filter(title="Serious and organised crime").exists()
     assert Action.objects.filter(board__slug="preston-crime-and-disorder-committee").count() == 6
+    # Issue 13: every demo agenda numbers Part A from 1 and Part B after it, and each Part B
+    # item states its Schedule 12A paragraph (the SOC items: 7, crime).
+    for meeting in Meeting.objects.prefetch_related("agenda_items"):
+        parts = [i.part for i in sorted(meeting.agenda_items.all(), key=lambda i: i.number)]
+        assert parts == sorted(parts, key=lambda p: p == "confidential"), meeting
+        assert [i.number for i in meeting.agenda_items.all()] == list(range(1, len(parts) + 1))
+    part_b = AgendaItem.objects.filter(part="confidential")
+    assert part_b.exists() and set(part_b.values_list("exemption", flat=True)) == {7}
+    rgg_meeting = rgg.meetings.filter(attendance__isnull=False).distinct().get()
+    assert rgg_meeting.agenda_items.get(number=1).title.startswith("Central Motorway")
+    assert rgg_meeting.agenda_items.get(number=4).title.startswith("Regional Organised Crime")
+    # The Birmingham LPCB is not suggested for merging with the regional group, and the areas
+    # they share are named.
+    everyone = User.objects.create_superuser("demo-landscape", "d@example.org", "x")
+    overlaps = {
+        frozenset((o.first.slug, o.second.slug)): o
+        for o in landscape.build_landscape(everyone).overlaps
+    }
+    lpcb_rgg = overlaps[frozenset(("birmingham-lpcb", "west-midlands-regional-governance-group"))]
+    assert not lpcb_rgg.merge_candidate and lpcb_rgg.shared_area_names == ["Birmingham"]

@@ -75,7 +75,7 @@ def test_set_up_a_board_and_run_a_meeting(admin_client, world):
 
     admin_client.post(
         f"/governance/meetings/{meeting.pk}/items/new/",
-        {"title": "Local profile briefing", "part": "confidential"},
+        {"title": "Local profile briefing", "part": "confidential", "exemption": "7"},
     )
     upload = SimpleUploadedFile("profile.pdf", b"%PDF-1.7 profile", "application/pdf")
     response = admin_client.post(
@@ -154,7 +154,7 @@ def test_paper_form_refuses_a_fake_pdf(admin_client, gov):
     assert not Paper.objects.filter(agenda_item__meeting=meeting).exists()
 
 
-def test_decision_refused_when_not_quorate_names_the_field(admin_client, gov):
+def test_decision_refused_when_not_quorate_names_the_field(admin_client, world, gov):
     gov.board.quorum = 2
     gov.board.save()
     meeting = gov.draft["own-board"]
@@ -162,10 +162,22 @@ def test_decision_refused_when_not_quorate_names_the_field(admin_client, gov):
         f"/governance/meetings/{meeting.pk}/items/1/decisions/new/", {"text": "Decide"}
     )
     body = response.content.decode()
-    assert "The meeting is not quorate (0 voting members present, 2 needed)" in body
+    # The meeting is still to come: no attendance yet, so it is not called "not quorate".
+    assert "Attendance is not recorded yet: record it first (the quorum is 2" in body
     assert not Decision.objects.exists()
     page = admin_client.get(f"/governance/meetings/{meeting.pk}/").content.decode()
-    assert "Not quorate" in page
+    assert "Not quorate" not in page and "Attendance not recorded yet" in page
+    member = gov.board.members.get(person__username=world.people["board_member"].username)
+    admin_client.post(
+        f"/governance/meetings/{meeting.pk}/attendance/", {f"member_{member.pk}": "present"}
+    )
+    response = admin_client.post(
+        f"/governance/meetings/{meeting.pk}/items/1/decisions/new/", {"text": "Decide"}
+    )
+    body = response.content.decode()
+    assert "The meeting is not quorate (1 voting members present, 2 needed)" in body
+    page = admin_client.get(f"/governance/meetings/{meeting.pk}/").content.decode()
+    assert "Not quorate: 1 voting member present, 2 needed" in page
 
 
 def test_recommendation_response_and_action_pages(admin_client, world, gov):

@@ -154,7 +154,9 @@ def test_a_member_whose_seat_ended_loses_the_confidential_part(client, world, go
 
 def test_schedule_meeting_builds_the_agenda_from_standing_items(gov, admin):
     services.add_standing_item(admin, gov.board, title="Serious and organised crime")
-    services.add_standing_item(admin, gov.board, title="Local profile", part=Part.CONFIDENTIAL)
+    services.add_standing_item(
+        admin, gov.board, title="Local profile", part=Part.CONFIDENTIAL, exemption=7
+    )
     with pytest.raises(ValidationError) as excinfo:
         services.add_standing_item(admin, gov.board, title="serious and organised crime")
     assert "already has a standing item" in _field_error(excinfo, "title")
@@ -165,7 +167,9 @@ def test_schedule_meeting_builds_the_agenda_from_standing_items(gov, admin):
         (2, "Local profile", "confidential"),
     ]
     extra = services.add_agenda_item(admin, meeting, title="Any other business")
-    assert extra.number == 3 and extra.standing_item is None
+    # Part A ends before Part B: the new public item is 2 and the local profile moves to 3.
+    assert extra.number == 2 and extra.standing_item is None
+    assert meeting.agenda_items.get(title="Local profile").number == 3
 
 
 def test_quorum_counts_voting_members_present_not_observers(world, gov, admin):
@@ -585,23 +589,24 @@ def test_agenda_items_move_within_their_part_and_keep_their_papers(world, gov, a
     meeting = services.schedule_meeting(admin, gov.board, starts_at=timezone.now())
     first = services.add_agenda_item(admin, meeting, title="Apologies")
     secret = services.add_agenda_item(
-        admin, meeting, title="Operation update", part=Part.CONFIDENTIAL
+        admin, meeting, title="Operation update", part=Part.CONFIDENTIAL, exemption=7
     )
     last = services.add_agenda_item(admin, meeting, title="Any other business")
+    # A new Part A item goes before Part B, which is numbered after it.
+    assert last.number == 2
     services.attach_paper(admin, last, title="AOB note", link="https://example.org/aob")
 
     moved = services.move_agenda_item(admin, last, "up")
-    # Part A's neighbour is "Apologies" (item 1), not the Part B item between them.
-    assert moved.number == first.number == 1
+    assert moved.number == 1
     order = list(meeting.agenda_items.order_by("number").values_list("number", "title", "part"))
     assert order == [
         (1, "Any other business", "public"),
-        (2, "Operation update", "confidential"),
-        (3, "Apologies", "public"),
+        (2, "Apologies", "public"),
+        (3, "Operation update", "confidential"),
     ]
     assert Paper.objects.get(title="AOB note").agenda_item.number == 1
     entry = AuditEntry.objects.filter(action="agenda_item_moved").latest("pk")
-    assert entry.detail == {"title": "Any other business", "from": 3, "to": 1, "part": "public"}
+    assert entry.detail == {"title": "Any other business", "from": 2, "to": 1, "part": "public"}
 
     with pytest.raises(ValidationError) as excinfo:
         services.move_agenda_item(admin, AgendaItem.objects.get(pk=last.pk), "up")
@@ -617,6 +622,6 @@ def test_agenda_items_move_within_their_part_and_keep_their_papers(world, gov, a
         )
     assert list(meeting.agenda_items.order_by("number").values_list("title", flat=True)) == [
         "Any other business",
-        "Operation update",
         "Apologies",
+        "Operation update",
     ]

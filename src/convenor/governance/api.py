@@ -46,10 +46,20 @@ class BoardSerializer(serializers.ModelSerializer):
 
 class AgendaItemSerializer(serializers.ModelSerializer):
     papers = serializers.SerializerMethodField()
+    exemption_text = serializers.CharField(read_only=True)
 
     class Meta:
         model = AgendaItem
-        fields = ["number", "title", "description", "part", "minutes", "papers"]
+        fields = [
+            "number",
+            "title",
+            "description",
+            "part",
+            "exemption",
+            "exemption_text",
+            "minutes",
+            "papers",
+        ]
 
     def get_papers(self, item: AgendaItem) -> list[dict]:
         request = self.context["request"]

@@ -24,12 +24,14 @@ from .models import (
     Attendance,
     Board,
     BoardMember,
+    Exemption,
     Meeting,
     Paper,
     Part,
     Recommendation,
     Response,
 )
+from .services import renumber
 
 PCC = "Office of the West Midlands Police and Crime Commissioner"
 PRESTON_COUNCIL = "Preston City Council"
@@ -222,11 +224,21 @@ def _board(
     return board
 
 
+def _exempt(part: str) -> Exemption | None:
+    """The demo's Part B items are about serious and organised crime: Schedule 12A, paragraph 7
+    (action in connection with the prevention, investigation or prosecution of crime)."""
+    return Exemption.CRIME if part == Part.CONFIDENTIAL else None
+
+
 def _standing_items(board, *items) -> None:
     """Standing items in order: (title, part) or (title, part, description)."""
     for order, (title, part, *description) in enumerate(items, start=1):
         board.standing_items.create(
-            order=order * 10, title=title, part=part, description="".join(description)
+            order=order * 10,
+            title=title,
+            part=part,
+            exemption=_exempt(part),
+            description="".join(description),
         )
 
 
@@ -254,15 +266,19 @@ def _meeting(board, starts_at, title, location, published=True) -> Meeting:
 
 
 def _item(meeting, title, part=Part.PUBLIC, description="", minutes="") -> AgendaItem:
-    number = meeting.agenda_items.count() + 1
-    return AgendaItem.objects.create(
+    """An item at the end of its part (Part A numbered from 1, Part B after it)."""
+    items = list(meeting.agenda_items.order_by("number"))
+    item = AgendaItem.objects.create(
         meeting=meeting,
-        number=number,
+        number=len(items) + 1,
         title=title,
         part=part,
+        exemption=_exempt(part),
         description=description,
         minutes=minutes,
     )
+    renumber([*items, item])
+    return item
 
 
 def _paper(item, title, author, text) -> Paper:
@@ -676,17 +692,17 @@ def _west_midlands(today: datetime.date) -> list[Board]:
     _present(meeting, rgg_members[4:5], Attendance.Status.APOLOGIES)
     reports = [
         (
-            1,
+            "Regional Organised Crime Unit",
             "ROCU quarterly report: performance and value for money",
             "West Midlands Regional Organised Crime Unit",
         ),
-        (2, "CTU quarterly report", "West Midlands Police"),
-        (3, "CMPG and roads policing quarterly report", "Staffordshire Police"),
-        (4, "NPAS quarterly report", PCC),
+        ("Counter Terrorism Unit", "CTU quarterly report", "West Midlands Police"),
+        ("Central Motorway", "CMPG and roads policing quarterly report", "Staffordshire Police"),
+        ("National Police Air Service", "NPAS quarterly report", PCC),
     ]
-    for number, title, author in reports:
+    for standing, title, author in reports:
         _paper(
-            meeting.agenda_items.get(number=number),
+            meeting.agenda_items.get(title__startswith=standing),
             title,
             author,
             f"Demo paper: {title}. Key performance data, deep dives and baseline findings "

@@ -5,12 +5,24 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from convenor.core import access
 from convenor.core.models import Area, Membership, Organisation, Partnership, User
 
 from . import reference
-from .models import Action, Attendance, Board, BoardMember, Part, Recommendation, Response
+from .models import (
+    EXEMPTION_SOURCE,
+    Action,
+    Attendance,
+    Board,
+    BoardMember,
+    Exemption,
+    Part,
+    Recommendation,
+    Response,
+)
+from .services import check_exemption
 
 
 def _required_messages(form: forms.Form) -> None:
@@ -145,13 +157,35 @@ class MemberForm(forms.Form):
 
 
 class StandingItemForm(forms.Form):
+    """An agenda item's title, description, part and, for Part B, its exemption."""
+
     title = forms.CharField(label="Title", max_length=200)
     description = forms.CharField(label="Description", widget=forms.Textarea, required=False)
     part = forms.ChoiceField(label="Part of the agenda", choices=Part.choices, initial=Part.PUBLIC)
+    exemption = forms.TypedChoiceField(
+        label="Exemption (Part B only)",
+        choices=[("", "None: a Part A item is public"), *Exemption.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text="Why the press and public are excluded: the paragraph of the "
+        f"{EXEMPTION_SOURCE}, Part 1, that the item's information falls under.",
+        error_messages={"invalid_choice": "Choose a paragraph from 1 to 7 of Schedule 12A"},
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _required_messages(self)
+
+    def clean(self):
+        """The service's rule, also here so the page names every problem at once."""
+        cleaned = super().clean()
+        if "part" in cleaned and "exemption" in cleaned:
+            try:
+                cleaned["exemption"] = check_exemption(cleaned["part"], cleaned["exemption"])
+            except ValidationError as problem:
+                self.add_error(None, problem)
+        return cleaned
 
 
 class MeetingForm(forms.Form):
@@ -172,6 +206,25 @@ class MeetingForm(forms.Form):
 
 class AgendaItemForm(StandingItemForm):
     pass
+
+
+class ReportToAgendaForm(AgendaItemForm):
+    """The monitoring report onto a coming meeting's agenda: which meeting, the item's title, and
+    its part (the report names action owners, so Part B is offered first)."""
+
+    meeting = forms.ModelChoiceField(label="Meeting", queryset=None, empty_label=None)
+    field_order = ["meeting", "title", "description", "part", "exemption"]
+
+    def __init__(self, *args, meetings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = meetings
+        self.fields["meeting"].label_from_instance = lambda m: (
+            f"{m.title or 'Meeting'}, {timezone.localtime(m.starts_at):%-d %B %Y}"
+        )
+        self.fields["meeting"].error_messages["invalid_choice"] = (
+            "Choose one of the board's coming meetings"
+        )
+        _required_messages(self)
 
 
 class PaperForm(forms.Form):

@@ -4,7 +4,7 @@ which national priorities no board covers."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import combinations
 
 from convenor.core import access
@@ -13,9 +13,24 @@ from convenor.core.models import Area, Partnership, User
 from . import reference
 from .models import Board, BoardMember, current_seat
 
-# Two boards are suggested for merging when they cover the same ground, serve overlapping
-# priorities and share at least this share of the smaller board's organisations.
-MERGE_MEMBERSHIP_SHARE = 0.5
+# Two boards are suggested for merging only when they sit at the same tier, cover mostly the same
+# ground (shared local authorities over all the local authorities either covers, the Jaccard
+# index, at least this) and serve a priority or threat area in common (ADR 0043).
+MERGE_AREA_OVERLAP = 0.5
+
+# The tier of each kind of board: only boards of one tier are ever suggested for merging (never a
+# local board with a regional group, nor a scrutiny committee with the boards it scrutinises, nor
+# an annual summit with a standing board).
+TIERS = {
+    Board.Kind.LPCB: "local partnership",
+    Board.Kind.CSP: "local partnership",
+    Board.Kind.CDP: "local partnership",
+    Board.Kind.SOC_BOARD: "local partnership",
+    Board.Kind.LCJB: "local partnership",
+    Board.Kind.SCRUTINY: "scrutiny",
+    Board.Kind.REGIONAL_GOVERNANCE: "regional governance",
+    Board.Kind.SUMMIT: "summit",
+}
 
 
 def local_authorities(area: Area) -> frozenset[str]:
@@ -34,6 +49,12 @@ def local_authorities(area: Area) -> frozenset[str]:
     return frozenset(codes) or frozenset({area.code})
 
 
+def same_tier(first: Board, second: Board) -> bool:
+    """Whether two boards sit at one tier (a board of another kind is of no tier)."""
+    tier = TIERS.get(first.kind)
+    return tier is not None and tier == TIERS.get(second.kind)
+
+
 @dataclass
 class Overlap:
     first: Board
@@ -44,13 +65,15 @@ class Overlap:
     shared_people: list[User]
     shared_organisations: list[str]
     membership_share: float
+    area_overlap: float = 0.0  # shared local authorities / all either covers (Jaccard)
+    shared_area_names: list[str] = field(default_factory=list)  # the shared_areas' names
 
     @property
     def merge_candidate(self) -> bool:
         return bool(
-            self.shared_areas
+            same_tier(self.first, self.second)
+            and self.area_overlap >= MERGE_AREA_OVERLAP
             and (self.shared_priorities or self.shared_threat_areas)
-            and self.membership_share >= MERGE_MEMBERSHIP_SHARE
         )
 
 
@@ -68,6 +91,16 @@ class Landscape:
 
     def people_on_several(self) -> list[tuple[User, list[BoardMember]]]:
         return [(p, self.seats[p.pk]) for p in self.people if len(self.seats[p.pk]) > 1]
+
+
+def _name_areas(user: User, overlaps: list[Overlap]) -> None:
+    """Each overlap's shared local authorities by name (one query for all; a code with no
+    area on record stays a code)."""
+    codes = set().union(*(o.shared_areas for o in overlaps))
+    areas = access.visible(user, Area.objects.filter(code__in=codes))
+    names = dict(areas.values_list("code", "name")) if codes else {}
+    for overlap in overlaps:
+        overlap.shared_area_names = sorted(names.get(code, code) for code in overlap.shared_areas)
 
 
 def build_landscape(
@@ -109,6 +142,7 @@ def build_landscape(
         priorities = [p for p in first.priorities if p in second.priorities]
         threats = [t for t in first.threat_areas if t in second.threat_areas]
         shared_people = [p for p in people if p.pk in people_first & people_second]
+        either = footprint[first.pk] | footprint[second.pk]
         if areas or shared_people or shared_orgs:
             overlaps.append(
                 Overlap(
@@ -120,9 +154,11 @@ def build_landscape(
                     shared_people,
                     shared_orgs,
                     len(shared_orgs) / smaller,
+                    len(areas) / len(either) if either else 0.0,
                 )
             )
-    overlaps.sort(key=lambda o: (not o.merge_candidate, -o.membership_share, o.first.name))
+    _name_areas(user, overlaps)
+    overlaps.sort(key=lambda o: (not o.merge_candidate, -o.area_overlap, o.first.name))
     coverage = [
         (term, [b for b in boards if term.code in b.priorities])
         for term in reference.national_priorities()

@@ -151,19 +151,86 @@ class Part(models.TextChoices):
     CONFIDENTIAL = "confidential", "Part B — excluded from press and public"
 
 
-class StandingItem(models.Model):
+class Exemption(models.IntegerChoices):
+    """Why a Part B item excludes the press and public: the paragraph of the Local Government Act
+    1972, Schedule 12A, Part 1 (England) that its information falls under."""
+
+    INDIVIDUAL = 1, "Paragraph 1: information relating to any individual"
+    IDENTITY = 2, "Paragraph 2: information likely to reveal the identity of an individual"
+    FINANCIAL = (
+        3,
+        (
+            "Paragraph 3: information relating to the financial or business affairs of any "
+            "particular person"
+        ),
+    )
+    LABOUR_RELATIONS = 4, "Paragraph 4: labour relations consultations or negotiations"
+    LEGAL_PRIVILEGE = 5, "Paragraph 5: information subject to legal professional privilege"
+    NOTICES = 6, "Paragraph 6: notices, orders or directions under an enactment"
+    CRIME = (
+        7,
+        (
+            "Paragraph 7: action in connection with the prevention, investigation or prosecution "
+            "of crime"
+        ),
+    )
+
+
+EXEMPTION_SOURCE = "Local Government Act 1972, Schedule 12A"
+
+
+def _exemption_field():
+    return models.PositiveSmallIntegerField(
+        choices=Exemption.choices,
+        null=True,
+        blank=True,
+        help_text=f"Part B only: the paragraph of the {EXEMPTION_SOURCE} that excludes the "
+        "press and public.",
+    )
+
+
+def _public_items_have_no_exemption(name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=~models.Q(part=Part.PUBLIC, exemption__isnull=False), name=name
+    )
+
+
+class PartMixin:
+    """What an item in a part of the agenda (standing or on a meeting's agenda) says about it."""
+
+    @property
+    def is_confidential(self) -> bool:
+        return self.part == Part.CONFIDENTIAL
+
+    @property
+    def exemption_text(self) -> str:
+        """ "Exempt under paragraph 7 of ... Schedule 12A: ...", or why it cannot be said."""
+        if not self.is_confidential:
+            return ""
+        if self.exemption is None:
+            return "Exemption not recorded"
+        paragraph = Exemption(self.exemption)
+        return (
+            f"Exempt information under paragraph {paragraph.value} of the {EXEMPTION_SOURCE}: "
+            + (paragraph.label.split(": ", 1)[1])
+        )
+
+
+class StandingItem(PartMixin, models.Model):
     """An item on every meeting's agenda, e.g. serious and organised crime."""
 
     board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="standing_items")
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     part = models.CharField(max_length=12, choices=Part.choices, default=Part.PUBLIC)
+    exemption = _exemption_field()
     order = models.PositiveSmallIntegerField(default=10)
 
     class Meta:
         ordering = ["board", "order", "title"]
         constraints = [
-            models.UniqueConstraint(fields=["board", "title"], name="standing_item_title_unique")
+            models.UniqueConstraint(fields=["board", "title"], name="standing_item_title_unique"),
+            _public_items_have_no_exemption("standing_item_public_not_exempt"),
         ]
 
     def __str__(self) -> str:
@@ -193,17 +260,20 @@ class Meeting(models.Model):
         return reverse("governance:meeting", args=[self.pk])
 
     def start_agenda_from_standing_items(self) -> list[AgendaItem]:
-        """A new meeting's agenda: the board's standing items, in order, numbered 1, 2, 3..."""
+        """A new meeting's agenda: the board's standing items in order, Part A first (numbered
+        1, 2, 3...), then Part B numbered on from there."""
+        standing = sorted(self.board.standing_items.all(), key=lambda s: s.is_confidential)
         return AgendaItem.objects.bulk_create(
             AgendaItem(
                 meeting=self,
                 number=number,
-                title=standing.title,
-                description=standing.description,
-                part=standing.part,
-                standing_item=standing,
+                title=item.title,
+                description=item.description,
+                part=item.part,
+                exemption=item.exemption,
+                standing_item=item,
             )
-            for number, standing in enumerate(self.board.standing_items.all(), start=1)
+            for number, item in enumerate(standing, start=1)
         )
 
     @property
@@ -211,12 +281,16 @@ class Meeting(models.Model):
         return self.published_at is not None
 
 
-class AgendaItem(models.Model):
+class AgendaItem(PartMixin, models.Model):
+    """An item of a meeting's agenda. Numbers run 1, 2, 3... through Part A and on through Part B
+    (``services.meetings.renumber`` keeps them so after every change)."""
+
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
     number = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     part = models.CharField(max_length=12, choices=Part.choices, default=Part.PUBLIC)
+    exemption = _exemption_field()
     standing_item = models.ForeignKey(
         StandingItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -225,15 +299,12 @@ class AgendaItem(models.Model):
     class Meta:
         ordering = ["meeting", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "number"], name="agenda_item_number_unique")
+            models.UniqueConstraint(fields=["meeting", "number"], name="agenda_item_number_unique"),
+            _public_items_have_no_exemption("agenda_item_public_not_exempt"),
         ]
 
     def __str__(self) -> str:
         return f"{self.number}. {self.title}"
-
-    @property
-    def is_confidential(self) -> bool:
-        return self.part == Part.CONFIDENTIAL
 
 
 class Paper(models.Model):

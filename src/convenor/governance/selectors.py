@@ -135,6 +135,7 @@ class Quorum:
     required: int
     voting_present: int
     observers_present: int
+    recorded: int = 0  # attendance records of any status: none yet for a meeting to come
 
     @property
     def met(self) -> bool:
@@ -142,15 +143,20 @@ class Quorum:
 
 
 def quorum(meeting: Meeting) -> Quorum:
-    """Voting members recorded present against the board's quorum; observers do not count."""
-    present = meeting.attendance.filter(status=Attendance.Status.PRESENT).aggregate(
-        voting=Count("pk", filter=Q(member__status=BoardMember.Status.VOTING)),
-        observers=Count("pk", filter=Q(member__status=BoardMember.Status.OBSERVER)),
+    """Voting members recorded present against the board's quorum; observers do not count.
+    ``recorded`` is 0 until attendance is recorded (a meeting yet to happen is not "not
+    quorate": its attendance is not known)."""
+    present = Q(status=Attendance.Status.PRESENT)
+    counts = meeting.attendance.aggregate(
+        voting=Count("pk", filter=present & Q(member__status=BoardMember.Status.VOTING)),
+        observers=Count("pk", filter=present & Q(member__status=BoardMember.Status.OBSERVER)),
+        recorded=Count("pk"),
     )
     return Quorum(
         required=meeting.board.quorum,
-        voting_present=present["voting"],
-        observers_present=present["observers"],
+        voting_present=counts["voting"],
+        observers_present=counts["observers"],
+        recorded=counts["recorded"],
     )
 
 

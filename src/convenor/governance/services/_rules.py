@@ -1,5 +1,6 @@
-"""What every governance use case checks: who may run it (one message per rule) and whether a
-person can hold a seat or an action for an organisation of the board's partnership."""
+"""What every governance use case checks: who may run it (one message per rule), whether a
+person can hold a seat or an action for an organisation of the board's partnership, and that a
+Part B item gives its exemption."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from convenor.core import access
 from convenor.core.access import Action as Do
 from convenor.core.models import Organisation, Partnership, Role, User
 
-from ..models import Action, Recommendation
+from ..models import Action, Exemption, Part, Recommendation
 
 MANAGERS_ONLY = (
     "Only the board's chair and its supporting organisation's administrators can do this"
@@ -81,3 +82,22 @@ def require_role_holder(
         access.current_memberships(), organisation=organisation
     ).exists():
         raise ValidationError({person_field: f"{person} holds no current role in {organisation}"})
+
+
+def check_exemption(part: str, exemption: int | None) -> int | None:
+    """A Part B item needs its Schedule 12A paragraph; a Part A item has none."""
+    if part not in Part.values:
+        raise ValidationError({"part": "Choose Part A or Part B"})
+    if part == Part.PUBLIC:
+        return None
+    if exemption in (None, ""):
+        raise ValidationError(
+            {"exemption": "Choose the paragraph of Schedule 12A that excludes the press and public"}
+        )
+    try:
+        paragraph = int(exemption)
+    except (TypeError, ValueError):
+        paragraph = None
+    if paragraph not in Exemption.values:
+        raise ValidationError({"exemption": "Choose a paragraph from 1 to 7 of Schedule 12A"})
+    return paragraph

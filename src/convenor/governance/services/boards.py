@@ -17,6 +17,7 @@ from convenor.core.models import Area, Organisation, Partnership, Role, User
 
 from ..models import Board, BoardMember, Part, StandingItem
 from ._rules import (
+    check_exemption,
     require_change,
     require_in_partnership,
     require_role_holder,
@@ -161,17 +162,54 @@ def add_standing_item(
     title: str,
     description: str = "",
     part: str = Part.PUBLIC,
+    exemption: int | None = None,
     order: int | None = None,
 ) -> StandingItem:
+    """An item on every new meeting's agenda; in Part B it needs its Schedule 12A paragraph."""
     require_change(actor, board)
+    exemption = check_exemption(part, exemption)
     if board.standing_items.filter(title__iexact=title.strip()).exists():
         raise ValidationError({"title": f"{board} already has a standing item called {title}"})
     if order is None:
         order = (board.standing_items.aggregate(m=Max("order"))["m"] or 0) + 10
     item = save(
         StandingItem(
-            board=board, title=title.strip(), description=description, part=part, order=order
+            board=board,
+            title=title.strip(),
+            description=description,
+            part=part,
+            exemption=exemption,
+            order=order,
         )
     )
     audit.record("standing_item_added", actor=actor, obj=board, detail={"title": item.title})
+    return item
+
+
+@transaction.atomic
+def change_standing_item(
+    actor: User,
+    item: StandingItem,
+    *,
+    title: str,
+    description: str = "",
+    part: str = Part.PUBLIC,
+    exemption: int | None = None,
+) -> StandingItem:
+    """Change a standing item (e.g. record the exemption of a Part B one). Meetings scheduled
+    from now on take the change; agendas already made keep their items."""
+    require_change(actor, item.board)
+    exemption = check_exemption(part, exemption)
+    title = title.strip()
+    if item.board.standing_items.filter(title__iexact=title).exclude(pk=item.pk).exists():
+        raise ValidationError({"title": f"{item.board} already has a standing item called {title}"})
+    before = {"title": item.title, "part": item.part, "exemption": item.exemption}
+    item.title, item.description, item.part, item.exemption = title, description, part, exemption
+    save(item)
+    audit.record(
+        "standing_item_changed",
+        actor=actor,
+        obj=item.board,
+        detail={"from": before, "to": {"title": title, "part": part, "exemption": exemption}},
+    )
     return item

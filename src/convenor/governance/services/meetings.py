@@ -7,7 +7,6 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from convenor.core import access, audit
@@ -15,9 +14,18 @@ from convenor.core.access import Action as Do
 from convenor.core.models import Organisation, User
 
 from .. import monitoring
-from ..models import AgendaItem, Attendance, Board, BoardMember, Decision, Meeting, Paper, Part
+from ..models import (
+    AgendaItem,
+    Attendance,
+    Board,
+    BoardMember,
+    Decision,
+    Meeting,
+    Paper,
+    Part,
+)
 from ..selectors import Quorum, agenda, quorum
-from ._rules import require_change, save
+from ._rules import check_exemption, require_change, save
 
 # Uploaded papers: what we accept (checked by content, not only by name).
 PAPER_TYPES = {
@@ -52,20 +60,94 @@ def schedule_meeting(
     return meeting
 
 
+def _items_in_order(meeting_id: int) -> list[AgendaItem]:
+    """The meeting's items, locked, in their present order."""
+    return list(
+        AgendaItem.objects.select_for_update().filter(meeting_id=meeting_id).order_by("number")
+    )
+
+
+def renumber(items: list[AgendaItem]) -> None:
+    """Number one meeting's ``items`` 1, 2, 3... through Part A, then on through Part B, each part
+    keeping the order of ``items``. Only the numbers that change are written: first past every
+    number in use, then to their place, so (meeting, number) stays unique at every step."""
+    ordered = sorted(items, key=lambda item: item.is_confidential)
+    highest = max((item.number for item in items), default=0)
+    moved = [item for number, item in enumerate(ordered, start=1) if item.number != number]
+    for item in moved:
+        item.number += highest
+    AgendaItem.objects.bulk_update(moved, ["number"])
+    for number, item in enumerate(ordered, start=1):
+        item.number = number
+    AgendaItem.objects.bulk_update(moved, ["number"])
+
+
 @transaction.atomic
 def add_agenda_item(
-    actor: User, meeting: Meeting, *, title: str, description: str = "", part: str = Part.PUBLIC
+    actor: User,
+    meeting: Meeting,
+    *,
+    title: str,
+    description: str = "",
+    part: str = Part.PUBLIC,
+    exemption: int | None = None,
 ) -> AgendaItem:
+    """A new item at the end of its part: the end of Part A (Part B items move down one), or the
+    end of the agenda for Part B. Part B needs its exemption (Schedule 12A paragraph)."""
     require_change(actor, meeting)
-    number = (meeting.agenda_items.aggregate(m=Max("number"))["m"] or 0) + 1
+    exemption = check_exemption(part, exemption)
+    items = _items_in_order(meeting.pk)
     item = save(
-        AgendaItem(meeting=meeting, number=number, title=title, description=description, part=part)
+        AgendaItem(
+            meeting=meeting,
+            number=max((i.number for i in items), default=0) + 1,
+            title=title,
+            description=description,
+            part=part,
+            exemption=exemption,
+        )
     )
+    renumber([*items, item])
     audit.record(
         "agenda_item_added",
         actor=actor,
         obj=meeting,
-        detail={"number": number, "title": title, "part": part},
+        detail={"number": item.number, "title": title, "part": part, "exemption": exemption},
+    )
+    return item
+
+
+@transaction.atomic
+def change_agenda_item(
+    actor: User,
+    item: AgendaItem,
+    *,
+    title: str,
+    description: str = "",
+    part: str = Part.PUBLIC,
+    exemption: int | None = None,
+) -> AgendaItem:
+    """Change an item's title, description, part or exemption. An item moved to the other part
+    goes to the end of that part, and the agenda is numbered again."""
+    require_change(actor, item)
+    exemption = check_exemption(part, exemption)
+    items = _items_in_order(item.meeting_id)
+    item = next(i for i in items if i.pk == item.pk)
+    before = {"number": item.number, "part": item.part, "exemption": item.exemption}
+    changes_part = item.part != part
+    item.title, item.description, item.part, item.exemption = title, description, part, exemption
+    save(item)
+    if changes_part:
+        renumber([i for i in items if i.pk != item.pk] + [item])
+    audit.record(
+        "agenda_item_changed",
+        actor=actor,
+        obj=item.meeting,
+        detail={
+            "from": before,
+            "to": {"number": item.number, "part": part, "exemption": exemption},
+            "title": title,
+        },
     )
     return item
 
@@ -73,33 +155,28 @@ def add_agenda_item(
 @transaction.atomic
 def move_agenda_item(actor: User, item: AgendaItem, direction: str) -> AgendaItem:
     """Swap the item with the one before ("up") or after ("down") it in the same part of the
-    agenda, so Part A and Part B each keep their own order. Numbers stay 1, 2, 3...; the item's
-    papers, minutes and decisions move with it."""
+    agenda, so Part A and Part B each keep their own order. Numbers stay 1, 2, 3... through
+    Part A and on through Part B; the item's papers, minutes and decisions move with it."""
     require_change(actor, item)
     if direction not in ("up", "down"):
         raise ValidationError({"direction": "Choose up or down"})
-    siblings = list(
-        AgendaItem.objects.select_for_update()
-        .filter(meeting_id=item.meeting_id, part=item.part)
-        .order_by("number")
-    )
+    items = _items_in_order(item.meeting_id)
+    siblings = [i for i in items if i.part == item.part]
     position = next(i for i, sibling in enumerate(siblings) if sibling.pk == item.pk)
     neighbour_position = position - 1 if direction == "up" else position + 1
     if not 0 <= neighbour_position < len(siblings):
         where = "first" if direction == "up" else "last"
         raise ValidationError({"direction": f"Item {item.number} is already {where} in its part"})
     item, other = siblings[position], siblings[neighbour_position]
-    old, new = item.number, other.number
-    # Through 0 (never a real number) so the (meeting, number) constraint holds at every step.
-    AgendaItem.objects.filter(pk=item.pk).update(number=0)
-    AgendaItem.objects.filter(pk=other.pk).update(number=old)
-    AgendaItem.objects.filter(pk=item.pk).update(number=new)
-    item.number = new
+    old = item.number
+    a, b = items.index(item), items.index(other)
+    items[a], items[b] = other, item
+    renumber(items)
     audit.record(
         "agenda_item_moved",
         actor=actor,
         obj=item.meeting,
-        detail={"title": item.title, "from": old, "to": new, "part": item.part},
+        detail={"title": item.title, "from": old, "to": item.number, "part": item.part},
     )
     return item
 
@@ -237,6 +314,13 @@ def record_decision(
     if not text.strip():
         raise ValidationError({"text": "Enter the decision"})
     result = quorum(item.meeting)
+    if not result.recorded:
+        raise ValidationError(
+            {
+                "text": "Attendance is not recorded yet: record it first (the quorum is "
+                f"{result.required} voting members), since only a quorate meeting takes decisions"
+            }
+        )
     if not result.met:
         raise ValidationError(
             {
@@ -281,12 +365,23 @@ def cancel_meeting(actor: User, meeting: Meeting) -> Meeting:
     return meeting
 
 
+REPORT_ITEM_DESCRIPTION = "Progress on the board's recommendations and actions."
+
+
 @transaction.atomic
 def add_report_to_agenda(
-    actor: User, meeting: Meeting, report: monitoring.MonitoringReport
+    actor: User,
+    meeting: Meeting,
+    report: monitoring.MonitoringReport,
+    *,
+    title: str = "",
+    description: str = REPORT_ITEM_DESCRIPTION,
+    part: str = Part.CONFIDENTIAL,
+    exemption: int | None = None,
 ) -> AgendaItem:
-    """Put a monitoring report on a meeting's agenda: a new item in the confidential part (the
-    report names owners and open actions) with the report attached as a PDF paper."""
+    """Put a monitoring report on a coming meeting's agenda: a new item (by default "Monitoring
+    report: <period>" in Part B, since the report names owners and open actions, which then needs
+    its Schedule 12A paragraph) with the report attached as a PDF paper."""
     require_change(actor, meeting)
     if meeting.board_id != report.board.pk:
         raise ValidationError({"meeting": "Choose a meeting of the board the report is about"})
@@ -296,9 +391,10 @@ def add_report_to_agenda(
     item = add_agenda_item(
         actor,
         meeting,
-        title=f"Monitoring report: {period}",
-        description="Progress on the board's recommendations and actions.",
-        part=Part.CONFIDENTIAL,
+        title=title.strip() or f"Monitoring report: {period}",
+        description=description,
+        part=part,
+        exemption=exemption,
     )
     attach_paper(
         actor,

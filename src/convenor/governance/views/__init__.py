@@ -14,9 +14,11 @@ from .boards import (
     member_add,
     member_end,
     standing_item_add,
+    standing_item_change,
 )
 from .meetings import (
     agenda_item_add,
+    agenda_item_change,
     agenda_item_move,
     attendance,
     decision_add,
@@ -42,6 +44,7 @@ __all__ = [
     "action_detail",
     "action_update",
     "agenda_item_add",
+    "agenda_item_change",
     "agenda_item_move",
     "attendance",
     "board_change",
@@ -67,4 +70,5 @@ __all__ = [
     "recommendation_detail",
     "response_create",
     "standing_item_add",
+    "standing_item_change",
 ]

@@ -30,6 +30,7 @@ def governance_form(
     hint: str = "",
     form_kwargs: Mapping[str, Any] | None = None,
     multipart: bool = False,
+    success_message: str | Callable[[Any], str] | None = None,
 ) -> HttpResponse:
     """A governance form page (``governance/form.html``: heading, caption, hint, the fields and
     a Save button) through :func:`convenor.core.form_view.form_view`."""
@@ -41,6 +42,7 @@ def governance_form(
         form_kwargs=form_kwargs,
         context={"heading": heading, "caption": caption, "hint": hint, "multipart": multipart},
         success_url=success_url,
+        success_message=success_message,
     )
 
 

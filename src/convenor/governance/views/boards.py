@@ -161,3 +161,20 @@ standing_item_add = board_form_page(
     anchor="#standing-items",
     form_takes_board=False,
 )
+
+
+@staff_page
+def standing_item_change(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    board = managed_board(request, slug)
+    item = get_visible_or_404(request.user, board.standing_items.all(), pk=pk)
+    fields = ("title", "description", "part", "exemption")
+    return governance_form(
+        request,
+        forms.StandingItemForm,
+        heading="Change a standing item",
+        caption=board.name,
+        hint="Meetings scheduled from now on take the change; agendas already made keep theirs.",
+        form_kwargs={"initial": {name: getattr(item, name) for name in fields}},
+        save=lambda form: services.change_standing_item(request.user, item, **form.cleaned_data),
+        success_url=board.get_absolute_url() + "#standing-items",
+    )

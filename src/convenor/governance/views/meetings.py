@@ -48,7 +48,8 @@ meeting_create = board_form_page(
 @never_cache
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The agenda: items (each with papers, minutes and decisions) in the parts the reader may
-    see; attendance and quorum for those entitled."""
+    see; attendance and quorum for those entitled, once attendance is recorded (a meeting yet to
+    happen is not "not quorate")."""
     meeting = selectors.meeting_or_404(request.user, pk)
     items = services.view_meeting(request.user, meeting)
     can_change = access.can(request.user, Do.CHANGE, meeting)
@@ -77,6 +78,23 @@ def agenda_item_add(request: HttpRequest, pk: int) -> HttpResponse:
         heading="Add an agenda item",
         caption=str(meeting),
         save=lambda form: services.add_agenda_item(request.user, meeting, **form.cleaned_data),
+        success_url=_item_url,
+    )
+
+
+@staff_page
+def agenda_item_change(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    item = _managed_item(request, pk, number)
+    fields = ("title", "description", "part", "exemption")
+    return governance_form(
+        request,
+        forms.AgendaItemForm,
+        heading=f"Change item {item.number}",
+        caption=str(item.meeting),
+        hint="An item moved to the other part goes to the end of that part; the agenda is "
+        "numbered again (Part A from 1, Part B after it).",
+        form_kwargs={"initial": {name: getattr(item, name) for name in fields}},
+        save=lambda form: services.change_agenda_item(request.user, item, **form.cleaned_data),
         success_url=_item_url,
     )
 

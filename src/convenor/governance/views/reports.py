@@ -3,19 +3,16 @@ boards across areas and partnerships."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from convenor.core import access
 from convenor.core.access import Action as Do
-from convenor.core.access import get_visible_or_404
 
-from .. import landscape, monitoring, reference, selectors, services
-from ._pages import staff_page
+from .. import forms, landscape, monitoring, reference, selectors, services
+from ..models import Part
+from ._pages import governance_form, staff_page
 
 
 def _report(request: HttpRequest, slug: str):
@@ -76,20 +73,35 @@ def monitoring_report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @staff_page
-@require_POST
 def monitoring_report_to_agenda(request: HttpRequest, slug: str) -> HttpResponse:
-    """Put the report (as a PDF paper) on a coming meeting's agenda, in the confidential part."""
+    """Put the report (as a PDF paper) on a coming meeting's agenda: the user chooses the meeting,
+    the item's title and its part (Part B with its Schedule 12A paragraph, or Part A)."""
     board, report, error = _report(request, slug)
     if error:
         return _period_refused(error)
-    meeting_id = request.POST.get("meeting", "")
-    if not meeting_id.isdigit():
-        messages.error(request, "Choose the meeting to put the report on")
-        return redirect(reverse("governance:report", args=[board.slug]))
-    meeting = get_visible_or_404(request.user, board.meetings.all(), pk=int(meeting_id))
-    item = services.add_report_to_agenda(request.user, meeting, report)
-    messages.success(request, f"The report is item {item.number} of {meeting}")
-    return redirect(meeting.get_absolute_url() + f"#item-{item.number}")
+    services.require_change(request.user, board)
+    period = f"{report.start:%-d %B %Y} to {report.end:%-d %B %Y}"
+    return governance_form(
+        request,
+        forms.ReportToAgendaForm,
+        heading="Put the monitoring report on an agenda",
+        caption=f"{board.name}: monitoring report, {period}",
+        hint="The report is attached to the new item as a PDF paper. It names the owners of "
+        "open actions: put it in Part B unless it is ready for the public.",
+        form_kwargs={
+            "meetings": selectors.upcoming_meetings(request.user, board),
+            "initial": {
+                "title": f"Monitoring report: {period}",
+                "description": services.REPORT_ITEM_DESCRIPTION,
+                "part": Part.CONFIDENTIAL,
+            },
+        },
+        save=lambda form: services.add_report_to_agenda(
+            request.user, report=report, **form.cleaned_data
+        ),
+        success_url=lambda item: item.meeting.get_absolute_url() + f"#item-{item.number}",
+        success_message=lambda item: f"The report is item {item.number} of {item.meeting}",
+    )
 
 
 @staff_page
