@@ -15,7 +15,7 @@ from convenor.core.models import Partnership
 from convenor.core.reauth import recent_authentication_required
 from convenor.core.views import staff_page
 
-from .. import graph, importing, selectors, services
+from .. import drawing, graph, importing, selectors, services
 from ..forms import NetworkForm
 from ..models import Entity, Relation
 
@@ -35,6 +35,12 @@ def _network_for(request: HttpRequest) -> tuple[Partnership | None, list]:
 
 
 LINKS_PER_PAGE = 500
+LINK_KIND_LABELS = dict(Relation.Kind.choices) | {"member_of_group": "Member of group"}
+
+
+def link_kind_label(kind: str) -> str:
+    """How the page names a kind of link ("Lives at"); one another app adds, from its name."""
+    return LINK_KIND_LABELS.get(kind, kind.replace("_", " ").capitalize())
 
 
 def _focused(request: HttpRequest):
@@ -74,12 +80,11 @@ def network(request: HttpRequest) -> HttpResponse:
         },
     )
     by_id = {n.id: n for n in shown.nodes}
-    kind_labels = dict(Relation.Kind.choices) | {"member_of_group": "Member of group"}
     page = Paginator(shown.edges, LINKS_PER_PAGE).get_page(request.GET.get("page"))
     edge_rows = [
         {
             "source": by_id[e.source],
-            "kind": kind_labels.get(e.kind, e.kind.replace("_", " ").capitalize()),
+            "kind": link_kind_label(e.kind),
             "target": by_id[e.target],
         }
         for e in page.object_list
@@ -92,7 +97,7 @@ def network(request: HttpRequest) -> HttpResponse:
             "chain": [
                 (
                     ", ".join(
-                        kind_labels.get(one, one.replace("_", " ")).lower()
+                        link_kind_label(one).lower()
                         for one in kind.split("/")  # "director_of/associate_of": both links
                     ),
                     node,
@@ -116,7 +121,10 @@ def network(request: HttpRequest) -> HttpResponse:
             "page": page,
             "central": summary.most_central(shown) if shown.edges else [],
             "summary": summary,
-            "drawing": graph.layout(drawn),
+            "drawing": drawing.layout(drawn),
+            "link_key": [
+                (kind, link_kind_label(kind)) for kind in sorted({e.kind for e in drawn.edges})
+            ],
             "drawn": drawn,
             "chosen": chosen,
             "partnerships": partnerships,
