@@ -8,13 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from convenor.core import access
 from convenor.core.access import get_visible_or_404, visible
 from convenor.core.models import Organisation, Partnership, User
 
-from .access_rules import is_originator
+from .access_rules import is_originator, originator_side
 from .forms import SearchForm
 from .grading import HandlingCode
 from .models import (
@@ -53,6 +53,20 @@ def content_readable(user: User, report: IntelligenceReport) -> bool:
     if report.handling_code != HandlingCode.CONDITIONS:
         return True
     return Acknowledgement.objects.filter(report=report, user_id=s.user_id).exists()
+
+
+def readable_subjects(user: User, subjects: QuerySet[Subject]) -> QuerySet[Subject]:
+    """The subjects of reports the user may see and read now (``content_readable`` in one
+    query): a subject of a handling code C report is shown to a recipient only after they
+    acknowledged its conditions. Search and the entity page list subjects through this."""
+    s = access.standing(user)
+    acknowledged = Acknowledgement.objects.filter(report=OuterRef("report"), user_id=s.user_id)
+    readable = (
+        ~Q(report__handling_code=HandlingCode.CONDITIONS)
+        | originator_side(s, "report__")
+        | Q(Exists(acknowledged))
+    )
+    return visible(user, subjects).filter(readable)
 
 
 @dataclass
