@@ -7,7 +7,12 @@ from dataclasses import dataclass
 
 import pytest
 
-from convenor.groups.models import GroupMember, HarmCharacteristic, OrganisedCrimeGroup, ThreatArea
+from convenor.groups.models import (
+    GroupMember,
+    HarmCharacteristic,
+    OrganisedCrimeGroup,
+    ThreatArea,
+)
 from convenor.groups.reference import load as load_reference
 from convenor.intelligence import services as intelligence
 from convenor.threat import services as threat_services

@@ -211,3 +211,10 @@ def active_channels(user: User) -> QuerySet[ReportingChannel]:
 
 def active_channel_or_404(user: User, slug: str) -> ReportingChannel:
     return get_visible_or_404(user, ReportingChannel.objects.filter(active=True), slug=slug)
+
+
+def subjects_about_entity(user: User, entity_id: int) -> QuerySet[Subject]:
+    """Subjects linked to a threat-picture entity, of reports the user may see and read now,
+    newest report first (one query)."""
+    subjects = Subject.objects.filter(entity_id=entity_id).select_related("report")
+    return readable_subjects(user, subjects).order_by("-report__created_at", "pk")
