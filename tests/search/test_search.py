@@ -169,3 +169,17 @@ def test_the_service_audits_what_was_found(found):
     entry = AuditEntry.objects.filter(action="search_run").latest("id")
     assert entry.actor == analyst and entry.detail["kinds"] == ["member"]
     assert entry.detail["found"] == {"member": 1} == results.counts()
+
+
+def test_the_longest_query_of_common_nicknames_is_answered(client, found):
+    verified_login(client, found.core.people["analyst"])
+    q = "Bill Bob Will Liz Kate Jim Tom Dick Harry Sue Meg Pat"  # more words than are used
+    response = client.get("/search/", {"q": q})
+    assert response.status_code == 200
+
+
+def test_a_phone_number_is_searched_across_every_kind(client, found):
+    verified_login(client, found.core.people["analyst"])
+    response = client.get("/search/", {"q": "07700 900555"})
+    assert response.status_code == 200
+    assert found.gill.get_absolute_url() in response.content.decode()

@@ -56,9 +56,11 @@ class Source:
     def candidates(self, user: Any, query: Query) -> list:
         """The rows worth scoring: a word of the query (or a name it is a nickname of) in a name
         field, a name field starting as a word does, or an identifier equal to the query."""
+        if not query.words and not self.identifiers:
+            return []  # e.g. a phone number, and a source with names only
         whole, loose = Q(pk__in=[]), Q(pk__in=[])
         for word in query.words:
-            for variant in query.variants(word)[:12]:
+            for variant in query.variants(word)[:8]:
                 for name in self.names:
                     whole |= Q(**{f"{name}__icontains": variant})
             if len(word) > PREFIX:
