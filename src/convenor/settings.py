@@ -95,6 +95,7 @@ CONVENOR_APPS = [
     "convenor.reports",
     "convenor.governance",
     "convenor.profiles",
+    "convenor.search",
 ]
 INSTALLED_APPS += CONVENOR_APPS
 

@@ -102,3 +102,21 @@ def test_the_menu_is_a_plain_list_of_links_at_desktop_width(page, full_demo):
     page.goto("/")
     expect(page.get_by_role("button", name="Menu")).to_be_hidden()
     expect(page.locator("#navigation").get_by_role("link", name="Your account")).to_be_visible()
+
+
+def test_the_header_search_box_fits_a_phone_and_leads_to_the_results(page, full_demo):
+    account = full_demo["lee.barnes"]
+    _sign_in(page, account.username, account.password)
+    page.set_viewport_size(PHONE)
+    page.goto("/")
+    box = page.get_by_role("search").get_by_label(
+        "Search people, vehicles, groups and intelligence"
+    )
+    expect(box).to_be_visible()
+    _fits(page, "home with the search box")
+    box.fill("Smith")
+    page.get_by_role("search").get_by_role("button", name="Search").click()
+    page.wait_for_url(re.compile(r"/search/\?q=Smith"))
+    expect(page.get_by_role("heading", name=re.compile(r"results? for “Smith”"))).to_be_visible()
+    _fits(page, "search results")
+    _accessible(page, "search results")

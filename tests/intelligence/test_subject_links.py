@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 
+from convenor.core.models import AuditEntry
 from convenor.intelligence import services
 from convenor.threat import services as threat_services
 from convenor.threat.models import Entity
@@ -35,30 +36,45 @@ def linked(world, threat):  # noqa: F811
     return report, own_entity, outside_entity
 
 
-def test_the_originator_links_a_subject_to_an_entity_they_can_see(client, world, linked):
+def test_the_originator_finds_the_entity_by_searching_and_links_it(client, world, linked):
     report, own_entity, outside_entity = linked
     person = report.subjects.get(kind="person")
     verified_login(client, world.people["analyst"])
     url = f"/intelligence/{report.pk}/subjects/{person.pk}/link/"
-    response = client.post(url, {"entity": f"E{outside_entity.pk}"})
+    assert url in client.get(report.get_absolute_url()).content.decode()
+    page = client.get(url).content.decode()  # searched for the subject's name at first
+    assert f'value="{own_entity.pk}"' in page and f'value="{outside_entity.pk}"' not in page
+    page = client.get(url, {"q": "Dna Demo"}).content.decode()  # a slip still finds him
+    assert f'value="{own_entity.pk}"' in page
+    page = client.get(url, {"q": "Nobody Atall"}).content.decode()
+    assert "No person you may see matches" in page and 'name="entity"' not in page
+    assert AuditEntry.objects.filter(action="search_run", detail__query="Dna Demo").exists()
+    response = client.post(url, {"entity": str(outside_entity.pk)})
     assert response.status_code == 400
     assert f"There is no entity E{outside_entity.pk} that you may see" in response.content.decode()
+    response = client.post(url, {})
+    assert "Choose an entity, or choose to remove the link" in response.content.decode()
     response = client.post(url, {"entity": "forty-two"})
-    assert "Enter the number of the entity, like E42" in response.content.decode()
+    assert "Choose an entity from the list" in response.content.decode()
     vehicle = report.subjects.get(kind="vehicle")
     with pytest.raises(ValidationError, match="is a person, not a vehicle"):
         services.link_subject(world.people["analyst"], vehicle, own_entity.pk)
+    assert (
+        f'value="{own_entity.pk}"'
+        not in client.get(
+            f"/intelligence/{report.pk}/subjects/{vehicle.pk}/link/", {"q": "Dan Demo"}
+        ).content.decode()
+    )  # only entities of the subject's kind are offered
     person.refresh_from_db()
     assert person.entity_id is None
-    response = client.post(url, {"entity": f"e{own_entity.pk}"})
+    response = client.post(url, {"entity": str(own_entity.pk), "q": "Dan Demo"})
     assert response.status_code == 302
     person.refresh_from_db()
     assert person.entity_id == own_entity.pk
     page = client.get(report.get_absolute_url()).content.decode()
-    assert (
-        f'href="/threat/entities/{own_entity.pk}/"' in page or own_entity.get_absolute_url() in page
-    )
-    client.post(url, {"entity": ""})
+    assert own_entity.get_absolute_url() in page
+    assert 'value="none"' in client.get(url).content.decode()
+    client.post(url, {"entity": "none"})
     person.refresh_from_db()
     assert person.entity_id is None
 
@@ -72,6 +88,7 @@ def test_a_link_shows_no_reader_an_entity_they_cannot_see(world, linked):
     verified_login(reader, world.people["partner_person"])  # a practitioner: no threat records
     page = reader.get(report.get_absolute_url()).content.decode()
     assert "Dan Demo" in page and own_entity.get_absolute_url() not in page
-    assert "Threat picture entity for" not in page  # recipients do not link
-    response = reader.post(f"/intelligence/{report.pk}/subjects/{person.pk}/link/", {"entity": ""})
-    assert response.status_code == 403
+    link = f"/intelligence/{report.pk}/subjects/{person.pk}/link/"
+    assert link not in page  # recipients do not link
+    assert reader.post(link, {"entity": "none"}).status_code == 403
+    assert reader.get(link, {"q": "Dan Demo"}).status_code == 403

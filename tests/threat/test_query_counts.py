@@ -93,7 +93,8 @@ PAGES = [
         21,
     ),
     ("record detail", lambda w: f"/threat/records/{w.pairs[0].record_a_id}/", 21),
-    ("entity detail", lambda w: f"/threat/entities/{_entity(w).pk}/", 26),
+    # 26, and one query for each section other apps add (groups, intelligence, orders).
+    ("entity detail", lambda w: f"/threat/entities/{_entity(w).pk}/", 29),
     ("link list", lambda w: "/threat/links/", 24),
     ("link list, all", lambda w: "/threat/links/?show=all", 24),
     ("link detail", lambda w: f"/threat/links/{w.pairs[0].pk}/", 22),

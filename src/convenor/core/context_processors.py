@@ -29,4 +29,8 @@ def navigation(request):
         "classification_notice": settings.CONVENOR_CLASSIFICATION_NOTICE,
         "menu": _menu(request, user) if signed_in else [],
         "can_administer": signed_in and access.can(user, "administer"),
+        # The header's search box, where the search app is installed.
+        "search_url": reverse("search:search")
+        if signed_in and apps.is_installed("convenor.search")
+        else "",
     }

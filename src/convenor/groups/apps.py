@@ -15,5 +15,6 @@ class GroupsConfig(AppConfig):
         from . import (
             access_rules,  # noqa: F401  (registers the policy's rules)
             admin,  # noqa: F401  (the back office does not autodiscover)
+            entity_sections,  # noqa: F401  (its groups and orders, on an entity's page)
             network,  # noqa: F401  (adds "member of group" edges to the threat network)
         )

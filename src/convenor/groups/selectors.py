@@ -330,3 +330,16 @@ def expiring_orders(user: User, days: int) -> QuerySet[AncillaryOrder]:
 
 def breaches_of(user: User, order: AncillaryOrder) -> QuerySet[OrderBreach]:
     return visible(user, order.breaches.select_related("recorded_by"))
+
+
+# --- What an entity's page shows of groups -----------------------------------------------------
+
+
+def memberships_of_entity(user: User, entity: Entity) -> QuerySet[GroupMember]:
+    """The entity's places in groups the user may see (one query)."""
+    return visible(user, GroupMember.objects.filter(entity=entity).select_related("group"))
+
+
+def orders_on_entity(user: User, entity: Entity) -> QuerySet[AncillaryOrder]:
+    """Orders on members linked to the entity, in groups the user may see (one query)."""
+    return visible_orders(user).filter(subject__entity=entity)

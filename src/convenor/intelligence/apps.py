@@ -18,4 +18,5 @@ class IntelligenceConfig(AppConfig):
         from . import (
             access_rules,  # noqa: F401  (registers the policy's rules)
             admin,  # noqa: F401  (the back office does not autodiscover)
+            entity_sections,  # noqa: F401  (intelligence about an entity, on its page)
         )

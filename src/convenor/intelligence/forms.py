@@ -265,18 +265,34 @@ class DisseminateForm(forms.Form):
 
 
 class LinkSubjectForm(forms.Form):
+    """The entity chosen on the subject's link page (its number; "none" removes the link)."""
+
+    UNLINK = "none"
+
     entity = forms.RegexField(
         label="Threat picture entity",
-        regex=r"^\s*[Ee]?\d{1,12}\s*$",
-        required=False,
+        regex=r"^\s*(?:[Ee]?\d{1,12}|none)\s*$",
         max_length=20,
-        help_text="Its number, like E42. Leave empty to unlink.",
-        error_messages={"invalid": "Enter the number of the entity, like E42"},
+        error_messages={
+            "required": "Choose an entity, or choose to remove the link",
+            "invalid": "Choose an entity from the list",
+        },
     )
+    q = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
 
     def clean_entity(self) -> int | None:
-        value = (self.cleaned_data.get("entity") or "").strip().lstrip("Ee")
-        return int(value) if value else None
+        value = self.cleaned_data["entity"].strip().lstrip("Ee")
+        return None if value == self.UNLINK else int(value)
+
+
+class EntitySearchForm(forms.Form):
+    q = forms.CharField(
+        label="Search the threat picture",
+        max_length=200,
+        required=False,
+        help_text="A name, business, registration, postcode or phone number",
+        error_messages={"max_length": "Enter at most 200 characters"},
+    )
 
 
 class QuestionForm(forms.Form):

@@ -8,13 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from convenor.core import access
 from convenor.core.access import get_visible_or_404, visible
 from convenor.core.models import Organisation, Partnership, User
 
-from .access_rules import is_originator
+from .access_rules import is_originator, originator_side
 from .forms import SearchForm
 from .grading import HandlingCode
 from .models import (
@@ -53,6 +53,20 @@ def content_readable(user: User, report: IntelligenceReport) -> bool:
     if report.handling_code != HandlingCode.CONDITIONS:
         return True
     return Acknowledgement.objects.filter(report=report, user_id=s.user_id).exists()
+
+
+def readable_subjects(user: User, subjects: QuerySet[Subject]) -> QuerySet[Subject]:
+    """The subjects of reports the user may see and read now (``content_readable`` in one
+    query): a subject of a handling code C report is shown to a recipient only after they
+    acknowledged its conditions. Search and the entity page list subjects through this."""
+    s = access.standing(user)
+    acknowledged = Acknowledgement.objects.filter(report=OuterRef("report"), user_id=s.user_id)
+    readable = (
+        ~Q(report__handling_code=HandlingCode.CONDITIONS)
+        | originator_side(s, "report__")
+        | Q(Exists(acknowledged))
+    )
+    return visible(user, subjects).filter(readable)
 
 
 @dataclass
@@ -197,3 +211,10 @@ def active_channels(user: User) -> QuerySet[ReportingChannel]:
 
 def active_channel_or_404(user: User, slug: str) -> ReportingChannel:
     return get_visible_or_404(user, ReportingChannel.objects.filter(active=True), slug=slug)
+
+
+def subjects_about_entity(user: User, entity_id: int) -> QuerySet[Subject]:
+    """Subjects linked to a threat-picture entity, of reports the user may see and read now,
+    newest report first (one query)."""
+    subjects = Subject.objects.filter(entity_id=entity_id).select_related("report")
+    return readable_subjects(user, subjects).order_by("-report__created_at", "pk")

@@ -24,6 +24,7 @@ ACTION_LABELS: dict[str, str] = {
     "audit_chain_verified": "Verified the audit chain",
     "changed_in_admin": "Changed in the back office",
     "deleted_in_admin": "Deleted in the back office",
+    "search_run": "Searched",
     "demo_loaded": "Loaded the demonstration data",
     "governance_demo_loaded": "Loaded the governance demonstration data",
     "agreement_created": "Recorded an information sharing agreement",

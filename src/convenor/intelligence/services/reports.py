@@ -109,6 +109,20 @@ def add_attachment(actor: User, report: IntelligenceReport, name: str, data: byt
 
 
 @transaction.atomic
+def entity_candidates(actor: User, subject: Subject, text: str) -> list:
+    """Entities of the subject's kind that the actor may see and that match ``text``, best
+    first, as search hits (label, entity, why): the choices on the subject's link page. The
+    search is audited like any other; none without the search app or a query."""
+    from django.apps import apps as django_apps
+
+    if not text.strip() or not django_apps.is_installed("convenor.search"):
+        return []
+    from convenor.search.services import run_search
+
+    hits = run_search(actor, text, ["entity"]).by_kind["entity"]
+    return [hit for hit in hits if hit.obj.kind == subject.kind]
+
+
 def link_subject(actor: User, subject: Subject, entity_id: int | None) -> Subject:
     """Link a report's subject to the threat picture's entity (or unlink with None). The entity
     must be one the actor may see, of the same kind."""

@@ -8,9 +8,9 @@ import json
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from convenor.core import access
 from convenor.core.access import Action
@@ -25,6 +25,7 @@ from ..forms import (
     AnswerForm,
     AttachmentForm,
     DisseminateForm,
+    EntitySearchForm,
     LinkSubjectForm,
     QuestionForm,
     ReportForm,
@@ -97,7 +98,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "report": report,
             **_labels(report),
             **selectors.report_related(user, report),
-            "link_form": LinkSubjectForm() if originator and selectors.threat_entities() else None,
+            "may_link": originator and selectors.threat_entities() is not None,
             "originator": originator,
             "question_form": None if originator else QuestionForm(),
             "answer_form": AnswerForm() if originator else None,
@@ -283,18 +284,39 @@ def report_sanitise(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_page
-@require_POST
+@require_http_methods(["GET", "POST"])
 def report_subject_link(request: HttpRequest, pk: int, subject_pk: int) -> HttpResponse:
+    """Link a subject to the threat picture by finding the entity: a search (GET, no script
+    needed) lists the matching entities of its kind the user may see as choices, and the
+    choice is posted."""
     report = selectors.report_or_404(request.user, pk)
     subject = selectors.subject_or_404(request.user, report, subject_pk)
     services.require_change(request.user, report, "link subjects")
-    return _report_form(
+    if selectors.threat_entities() is None:
+        raise Http404("The threat picture is not installed")
+    searched = EntitySearchForm(request.GET if "q" in request.GET else {"q": subject.name})
+    if request.method == "POST":
+        searched = EntitySearchForm({"q": request.POST.get("q", "")})
+    text = searched.cleaned_data["q"] if searched.is_valid() else ""
+
+    def context(form) -> dict:
+        return {
+            "report": report,
+            "subject": subject,
+            "search_form": searched,
+            "candidates": services.entity_candidates(request.user, subject, text),
+            "unlink": LinkSubjectForm.UNLINK,
+        }
+
+    return form_view(
         request,
         LinkSubjectForm,
-        report,
-        title=f"Link {subject} to the threat picture",
         save=lambda form: services.link_subject(request.user, subject, form.cleaned_data["entity"]),
-        message=lambda linked: f"{linked} linked" if linked.entity_id else "Link removed",
+        template="intelligence/subject_link.html",
+        context=context,
+        success_url=report,
+        success_message=lambda linked: f"{linked} linked" if linked.entity_id else "Link removed",
+        form_kwargs={"initial": {"q": text}},
     )
 
 

@@ -12,7 +12,7 @@ from convenor.core.access import Action
 from convenor.core.form_view import form_view
 from convenor.core.views import staff_page
 
-from .. import graph, selectors, services
+from .. import entity_sections, graph, selectors, services
 from ..forms import MergeForm, SplitForm
 from ..models import Entity, LinkDecision
 
@@ -44,6 +44,7 @@ def _entity_context(request: HttpRequest, entity: Entity, **forms) -> dict:
         "relations": selectors.relations_of(request.user, record_ids),
         "pairs": selectors.pairs_of(request.user, record_ids),
         "decisions": selectors.decisions_of(request.user, record_ids),
+        "sections": entity_sections.sections_for(request.user, entity),
         "merge_form": forms.get("merge_form") or MergeForm(user=request.user),
         "split_form": forms.get("split_form") or SplitForm(),
         "can_decide": access.can(request.user, Action.CREATE, model=LinkDecision),
