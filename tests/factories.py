@@ -1,10 +1,12 @@
 import datetime
+from types import SimpleNamespace
 
 import factory
 from django.utils import timezone
 from django.utils.text import slugify
 
 from convenor.core.models import (
+    Area,
     InformationSharingAgreement,
     LegalBasis,
     Membership,
@@ -73,3 +75,33 @@ class AgreementFactory(factory.django.DjangoModelFactory):
     security = "OFFICIAL-SENSITIVE"
     starts_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=10))
     review_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=100))
+
+
+def lancashire_areas() -> SimpleNamespace:
+    """Real ONS geography around Preston, made if missing: Preston and Chorley in Lancashire
+    (county) and the Lancashire police force area, an abolished Lancashire district, and
+    Birmingham in the West Midlands police force area (elsewhere)."""
+
+    def area(code, name, kind, parent=None, **extra):
+        return Area.objects.get_or_create(
+            code=code, defaults={"name": name, "kind": kind, "parent": parent, **extra}
+        )[0]
+
+    county = area("E10000017", "Lancashire", "utla")
+    preston = area("E07000123", "Preston", "ltla", county)
+    chorley = area("E07000118", "Chorley", "ltla", county)
+    ended = area("E07000999", "Old District", "ltla", county, ended_on=datetime.date(2023, 3, 31))
+    force = area("E23000003", "Lancashire", "pfa")
+    force.local_authorities.add(preston, chorley, ended)
+    birmingham = area("E08000025", "Birmingham", "ltla")
+    west_midlands = area("E23000014", "West Midlands", "pfa")
+    west_midlands.local_authorities.add(birmingham)
+    return SimpleNamespace(
+        county=county,
+        preston=preston,
+        chorley=chorley,
+        ended=ended,
+        force=force,
+        birmingham=birmingham,
+        west_midlands=west_midlands,
+    )

@@ -35,8 +35,8 @@ def _sign_out(page) -> None:
 
 
 @pytest.fixture
-def preston(db):
-    return make_preston()
+def preston(world):
+    return make_preston(world)
 
 
 @pytest.fixture
@@ -98,14 +98,13 @@ def test_analyst_builds_compares_and_publishes_a_profile(page, world, preston, t
     _accessible(page, "new profile")
 
     # Bad input is explained, field by field, and nothing is built.
-    page.get_by_label("Local authorities").fill("Preston")
     page.get_by_label("Period").fill("last quarter")
     page.get_by_role("button", name="Build profile").click()
     expect(page.get_by_text("There is a problem")).to_be_visible()
-    expect(page.get_by_text("is not an ONS code").first).to_be_visible()
+    expect(page.get_by_text("Choose at least one area the profile covers").first).to_be_visible()
     _accessible(page, "new profile with errors")
 
-    page.get_by_label("Local authorities").fill("E07000123")
+    page.get_by_label("Areas", exact=True).select_option(label="Preston (local authority)")
     page.get_by_label("Period").fill("2025Q3")
     page.get_by_role("button", name="Build profile").click()
     page.wait_for_url("**/versions/1/")

@@ -142,3 +142,37 @@ def test_the_2023_and_2024_changes_are_current_and_abolished_areas_keep_their_su
         assert set(successor.police_force_areas.all()) == set(inherited)
     assert not Area.objects.current().filter(name__in=["Craven", "Mendip", "Allerdale"]).exists()
     assert Area.objects.current().filter(kind=Area.Kind.LOWER_TIER).count() == 318
+
+
+def test_searching_finds_new_authorities_and_abolished_ones_with_their_successors(
+    client, world, areas
+):
+    verified_login(client, world.people["board_member"])
+    body = client.get("/areas/", {"q": "Cumberland"}).content.decode()
+    assert "E06000063" in body and "Ended" not in body
+    body = client.get("/areas/", {"q": "Craven"}).content.decode()
+    assert "E07000163" in body and "Abolished on 1 April 2023" in body
+    assert "replaced by <a" in body and "North Yorkshire</a>" in body
+    body = client.get("/areas/", {"q": "Mendip"}).content.decode()
+    assert "Abolished on 1 April 2023" in body and "Somerset</a>" in body
+    assert "Craven" not in client.get("/areas/", {"kind": "ltla"}).content.decode()
+    body = client.get("/areas/E07000163/").content.decode()
+    assert "Ended" in body and "North Yorkshire" in body
+    body = client.get("/areas/E06000065/").content.decode()  # North Yorkshire
+    assert "Replaced" in body and "Craven" in body
+
+
+def test_pickers_over_the_real_geography_reach_every_level(world, areas):
+    from convenor.core.selectors import areas_for_user
+
+    world.shared.areas.set(Area.objects.filter(code="E07000123"))  # Preston
+    world.elsewhere.areas.set(Area.objects.filter(code="E12000005"))  # the West Midlands region
+    codes = set(areas_for_user(world.people["analyst"]).values_list("code", flat=True))
+    assert codes == {"E07000123", "E10000017", "E23000003"}
+    outside = areas_for_user(world.people["outside_person"])
+    names = set(outside.values_list("name", flat=True))
+    assert {"Birmingham", "Staffordshire", "West Midlands", "Warwickshire"} <= names
+    assert not outside.filter(ended_on__isnull=False).exists()
+    # A partnership still naming the abolished North Yorkshire county is offered none of it.
+    world.shared.areas.set(Area.objects.filter(code="E10000023"))
+    assert not areas_for_user(world.people["analyst"]).exists()

@@ -55,8 +55,8 @@ PAGES = [
         lambda w: f"/partnerships/{w.shared.slug}/agreements/new/",
         14,
     ),
-    ("areas", "analyst", lambda w: "/areas/", 15),
-    ("area", "analyst", lambda w: "/areas/E10000017/", 18),
+    ("areas", "analyst", lambda w: "/areas/", 16),  # + the successors of the ended ones
+    ("area", "analyst", lambda w: "/areas/E10000017/", 20),  # + successors, predecessors
     ("audit", "auditor", lambda w: "/audit/", 20),
     (
         "audit, date range",

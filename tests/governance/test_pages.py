@@ -130,7 +130,7 @@ def test_board_form_names_the_wrong_fields_and_saves_nothing(admin_client, world
     assert "There is a problem" in body
     assert "Enter the name" in body
     assert "Choose a partnership" in body  # not one of theirs
-    assert "Not an area code we know: E99999999" in body
+    assert "“E99999999” is not one of the current areas of your partnerships" in body
     assert "Select a valid choice. world-peace is not one of the available choices." in body
     assert "Ensure this value is greater than or equal to 1." in body
     assert not Board.objects.exists()

@@ -89,6 +89,8 @@ def build_groups(world) -> Groups:
     lancashire = area("E10000017", "Lancashire", Area.Kind.UPPER_TIER)
     preston = area("E07000123", "Preston", parent=lancashire)
     birmingham = area("E08000025", "Birmingham")
+    # The shared partnership works in Lancashire and Birmingham: pickers and rankings offer them.
+    world.shared.areas.set([lancashire, birmingham])
     officer_b = UserFactory(username="partner-analyst")
     MembershipFactory(user=officer_b, organisation=world.partner, role="analyst")
     officer_c = UserFactory(username="outside-analyst")

@@ -17,17 +17,21 @@ OUTLINE_SQUARES = [[e, n] for e in (352000, 353000, 354000) for n in (429000, 43
 
 
 @pytest.fixture
-def preston(db) -> Area:
-    return make_preston()
+def preston(world) -> Area:
+    return make_preston(world)
 
 
-def make_preston() -> Area:
-    """Preston, Chorley, Lancashire (upper tier and force area) and small outlines."""
+def make_preston(world=None) -> Area:
+    """Preston, Chorley, Lancashire (upper tier and force area) and small outlines; the
+    ``world``'s partnerships (when given) work in Lancashire, so profiles may cover them."""
     lancashire = Area.objects.create(code="E10000017", name="Lancashire", kind="utla")
     preston = Area.objects.create(code=PRESTON, name="Preston", kind="ltla", parent=lancashire)
     chorley = Area.objects.create(code="E07000118", name="Chorley", kind="ltla", parent=lancashire)
     force = Area.objects.create(code="E23000003", name="Lancashire", kind="pfa")
     force.local_authorities.set([preston, chorley])
+    if world is not None:
+        world.shared.areas.set([lancashire])
+        world.elsewhere.areas.set([lancashire])
     AreaOutline.objects.create(
         area=preston,
         grid_metres=1000,

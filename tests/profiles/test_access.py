@@ -31,7 +31,8 @@ def only(role_status: dict, otherwise: int):
 @pytest.fixture(scope="module")
 def built(django_db_setup, django_db_blocker):
     with built_once(django_db_blocker):
-        profiles = build_profiles(build_world(), make_preston())
+        world = build_world()
+        profiles = build_profiles(world, make_preston(world))
         yield profiles, build_matrix(profiles)
 
 

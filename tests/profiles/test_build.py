@@ -8,8 +8,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
 
 from convenor.core.models import AuditEntry
+from convenor.core.selectors import areas_for_user
 from convenor.profiles import services
+from convenor.profiles.forms import ProfileForm
 from convenor.profiles.models import Profile, ProfileVersion, PublicSummary
+from convenor.profiles.selectors import profile_area_choices
+from tests.factories import lancashire_areas
 from tests.profiles.conftest import PRESTON, build
 
 
@@ -167,15 +171,16 @@ def test_create_page_builds_the_first_version(
 
 def test_create_page_explains_bad_areas(client, login, world, preston):
     login(world.people["analyst"])
-    response = client.post(
-        "/profiles/new/", {"partnership": world.shared.pk, "areas": "Preston", "period": "2025Q4"}
-    )
-    assert "is not an ONS code" in response.content.decode()
+    response = client.post("/profiles/new/", {"partnership": world.shared.pk, "period": "2025Q4"})
+    assert "Choose at least one area the profile covers" in response.content.decode()
     response = client.post(
         "/profiles/new/",
         {"partnership": world.shared.pk, "areas": "E99999999", "period": "2025Q4"},
     )
-    assert "Not an ONS area code: E99999999" in response.content.decode()
+    assert "“E99999999” is not one of the current areas of your partnerships" in (
+        response.content.decode()
+    )
+    assert response.status_code == 400
     assert not Profile.objects.exists()
 
 
@@ -337,3 +342,51 @@ def test_a_build_runs_on_the_job_queue(world, preston, settings):
         time.sleep(0.2)
     assert version.status == "built", version.error
     assert version.progress == 100
+
+
+def test_the_create_form_offers_the_areas_of_the_users_partnerships(client, login, world):
+    """Every level of the partnerships' areas, labelled; nothing of another partnership's, nor
+    an abolished district."""
+    places = lancashire_areas()
+    world.shared.areas.set([places.preston])
+    world.elsewhere.areas.set([places.birmingham])
+    analyst = world.people["analyst"]
+    form = ProfileForm(areas=profile_area_choices(analyst))
+    choices = dict(form.fields["areas"].choices)
+    assert set(choices) == set(areas_for_user(analyst).values_list("code", flat=True))
+    assert set(choices.values()) == {
+        "Preston (local authority)",
+        "Lancashire (county)",
+        "Lancashire (police force area)",
+    }
+    login(analyst)
+    page = client.get("/profiles/new/").content.decode()
+    assert "Preston (local authority)" in page and "Birmingham" not in page
+    assert "Old District" not in page
+    outsider = world.people["outside_person"]
+    outside_codes = set(profile_area_choices(outsider).values_list("code", flat=True))
+    assert outside_codes == {"E08000025", "E23000014"}
+
+
+def test_a_forged_or_direct_request_for_another_partnerships_area_builds_nothing(
+    client, login, world
+):
+    places = lancashire_areas()
+    world.shared.areas.set([places.preston])
+    world.elsewhere.areas.set([places.birmingham])
+    analyst = world.people["analyst"]
+    login(analyst)
+    for code in (places.birmingham.code, places.ended.code, places.west_midlands.code):
+        response = client.post(
+            "/profiles/new/", {"partnership": world.shared.pk, "areas": code, "period": "2025Q4"}
+        )
+        assert response.status_code == 400
+        assert "is not one of the current areas of your partnerships" in (response.content.decode())
+    for codes in (["E08000025"], ["E07000999"], ["E23000014"], ["E07000123", "E08000025"]):
+        with pytest.raises(ValidationError) as problem:
+            services.create_profile(analyst, world.shared, codes)
+        assert "not among them" in problem.value.message_dict["areas"][0]
+    assert not Profile.objects.exists()
+    # The police force area stands for its current local authorities (not the abolished one).
+    profile = services.create_profile(analyst, world.shared, ["E23000003"])
+    assert profile.area_codes == "E07000118,E07000123"

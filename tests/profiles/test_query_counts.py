@@ -40,7 +40,7 @@ PAGES = [
     ("detail", lambda p: f"/profiles/{p.pk}/", 20),
     ("version", lambda p: f"/profiles/{p.pk}/versions/1/", 23),
     ("version status", lambda p: f"/profiles/{p.pk}/versions/2/status.json", 13),
-    ("create form", lambda p: "/profiles/new/", 16),
+    ("create form", lambda p: "/profiles/new/", 17),  # + the areas of the user's partnerships
     ("public summaries", lambda p: "/profiles/public/", 14),
     (
         "public summary",

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import F, Model, Q, QuerySet
 from django.http import Http404
@@ -289,6 +289,79 @@ def can_save(user: Any, instance: Model, *, creating: bool, m2m=None) -> bool:
 
 def _ids(objects: Any) -> set[int]:
     return {getattr(o, "pk", o) for o in objects}
+
+
+def validate_save(user: Any, instance: Model, *, creating: bool, m2m=None) -> None:
+    """:func:`save_refusals` as a ValidationError that forms and the API show against the field
+    at fault (a reason with no field is a non-field error)."""
+    reasons = save_refusals(user, instance, creating=creating, m2m=m2m)
+    if reasons:
+        raise DjangoValidationError(
+            {field or NON_FIELD_ERRORS: why for field, why in reasons.items()}
+        )
+
+
+# --- Areas: what a user may choose -----------------------------------------------------------
+
+
+def partnership_areas(s: Standing, kinds: tuple[str, ...] | None = None) -> QuerySet[Area]:
+    """The current areas of the partnerships of ``s`` at every level, the areas pickers offer
+    and the only ones a new choice may name: the areas the partnerships name, the local
+    authorities within them (an upper tier's districts, a police force area's authorities, a
+    region's police force areas' authorities), and those authorities' upper tiers and police
+    force areas. Every current area for a superuser. ``kinds`` narrows to some of
+    ``Area.Kind``. One query."""
+    named = (
+        Area.objects.all() if s.superuser else Area.objects.filter(partnerships__in=s.partnerships)
+    )
+    local = Area.objects.filter(
+        Q(pk__in=named.filter(kind=Area.Kind.LOWER_TIER).values("pk"))
+        | Q(parent__in=named.filter(kind=Area.Kind.UPPER_TIER).values("pk"))
+        | Q(police_force_areas__in=named.filter(kind=Area.Kind.POLICE_FORCE).values("pk"))
+        | Q(police_force_areas__parent__in=named.filter(kind=Area.Kind.REGION).values("pk"))
+    ).values("pk")
+    areas = Area.objects.current().filter(
+        Q(pk__in=named.values("pk"))
+        | Q(pk__in=local)
+        | Q(children__in=local)
+        | Q(local_authorities__in=local)
+    )
+    if kinds is not None:
+        areas = areas.filter(kind__in=kinds)
+    return Area.objects.filter(pk__in=areas.values("pk")).order_by("kind", "name")
+
+
+def local_authorities_within(areas: QuerySet[Area]) -> QuerySet[Area]:
+    """The current local authorities among ``areas`` or within one of them (a county's
+    districts, a police force area's authorities, a region's police force areas')."""
+    return Area.objects.current().filter(
+        Q(pk__in=areas.values("pk"))
+        | Q(parent__in=areas.values("pk"))
+        | Q(police_force_areas__in=areas.values("pk"))
+        | Q(police_force_areas__parent__in=areas.values("pk")),
+        kind=Area.Kind.LOWER_TIER,
+    )
+
+
+def area_refusals(
+    allowed: QuerySet[Area], chosen: Any, *, held: Any = (), field_name: str = "areas"
+) -> dict[str | None, str]:
+    """Why the areas ``chosen`` may not be saved: each one the record does not already hold
+    (``held``: an existing record keeps its areas, abolished ones included) must be among
+    ``allowed`` (usually :func:`partnership_areas`). Empty when all may be saved."""
+    new = _ids(chosen) - _ids(held)
+    if not new:
+        return {}
+    outside = new - set(allowed.filter(pk__in=new).values_list("pk", flat=True))
+    if not outside:
+        return {}
+    names = sorted(Area.objects.filter(pk__in=outside).values_list("name", flat=True))
+    listed = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    verb = "is" if len(names) == 1 else "are"
+    return {
+        field_name: f"Choose from the current areas of your partnerships: {listed} {verb} not "
+        "among them"
+    }
 
 
 # --- Rules for the core models -------------------------------------------------------------

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -20,11 +20,8 @@ LEAD_ONLY = "Only the lead organisation's partnership administrators can do this
 
 
 def _as_saved(actor: User, instance, *, creating: bool, m2m=None) -> None:
-    """The policy's decision on ``instance`` as it would be saved, as a ValidationError that
-    forms and the API show against the field at fault."""
-    reasons = access.save_refusals(actor, instance, creating=creating, m2m=m2m)
-    if reasons:
-        raise ValidationError({field or NON_FIELD_ERRORS: why for field, why in reasons.items()})
+    """The policy's decision on ``instance`` as it would be saved, against the field at fault."""
+    access.validate_save(actor, instance, creating=creating, m2m=m2m)
 
 
 def _check_parties(parties: list) -> None:

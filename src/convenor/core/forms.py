@@ -4,7 +4,14 @@ from django import forms
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 
-from .models import InformationSharingAgreement, LegalBasis, Organisation, Partnership
+from .models import Area, InformationSharingAgreement, LegalBasis, Organisation, Partnership
+
+AREA_LEVELS = {
+    Area.Kind.LOWER_TIER: "local authority",
+    Area.Kind.UPPER_TIER: "county",
+    Area.Kind.POLICE_FORCE: "police force area",
+    Area.Kind.REGION: "region",
+}
 
 
 def text_box(
@@ -20,6 +27,46 @@ def text_box(
         help_text=help_text,
         error_messages={"required": missing} if missing else None,
     )
+
+
+def area_label(area: Area) -> str:
+    """An area with its level, as pickers show it: "Preston (local authority)"; an abolished
+    one a record still holds says so: "Craven (local authority, ended 31 March 2023)"."""
+    level = AREA_LEVELS.get(area.kind, area.get_kind_display().lower())
+    if area.ended_on:
+        level += f", ended {area.ended_on.day} {area.ended_on:%B %Y}"
+    return f"{area.name} ({level})"
+
+
+class AreaChoiceField(forms.ModelMultipleChoiceField):
+    """Areas chosen from a list labelled by level (the form sets ``queryset`` to what the user
+    may choose, e.g. ``core.selectors.areas_for_user``); a code outside it is refused."""
+
+    def __init__(self, *, label: str, help_text: str = "", required: bool = False, **kwargs):
+        missing = kwargs.pop("missing", "Choose at least one area")
+        super().__init__(
+            queryset=Area.objects.none(),
+            to_field_name="code",
+            label=label,
+            help_text=help_text,
+            required=required,
+            widget=forms.SelectMultiple(attrs={"size": 10}),
+            error_messages={
+                "required": missing,
+                "invalid_choice": "Choose areas from the list: “%(value)s” is not one of the "
+                "current areas of your partnerships",
+                "invalid_pk_value": "Choose areas from the list",
+            },
+            **kwargs,
+        )
+
+    def clean(self, value):
+        if isinstance(value, list | tuple):  # an empty entry chooses nothing
+            value = [code for code in value if code not in ("", None)]
+        return super().clean(value)
+
+    def label_from_instance(self, obj: Area) -> str:
+        return area_label(obj)
 
 
 class SignInForm(AuthenticationForm):

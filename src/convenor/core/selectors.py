@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from . import access, agreements
@@ -158,41 +158,37 @@ def agreement_page(user: User, slug: str, pk: int) -> dict[str, Any]:
 
 
 def area_list(user: User, kind: str = "", query: str = "") -> QuerySet[Area]:
-    """Current areas the user may see, of one kind and matching a name or exact code."""
-    areas = visible(user, Area.objects.current().select_related("parent"))
+    """Areas the user may see, of one kind and matching a name or exact code: current ones, and
+    abolished ones too when searching (with their successors), so that an old name still leads
+    to the area that replaced it. Current areas come first."""
+    areas = Area.objects.select_related("parent").prefetch_related(
+        Prefetch("successors", queryset=Area.objects.order_by("name"))
+    )
+    areas = visible(user, areas if query else areas.current())
     if kind in Area.Kind.values:
         areas = areas.filter(kind=kind)
     if query:
         areas = areas.filter(Q(name__icontains=query) | Q(code__iexact=query))
-    return areas
+    return areas.order_by(F("ended_on").desc(nulls_first=True), "name")
 
 
 def areas_for_user(user: User, kinds: tuple[str, ...] | None = None) -> QuerySet[Area]:
-    """The current areas of the user's partnerships at every level, for pickers: the areas the
-    partnerships name, the local authorities within them (an upper tier's districts, a police
-    force area's authorities), and those authorities' upper tiers and police force areas.
-    ``kinds`` narrows to some of ``Area.Kind`` (all when ``None``). Five queries at most."""
-    named = Area.objects.filter(partnerships__in=access.standing(user).partnerships)
-    if user.is_superuser:
-        named = Area.objects.all()
-    local = Area.objects.filter(
-        Q(pk__in=named.filter(kind=Area.Kind.LOWER_TIER).values("pk"))
-        | Q(parent__in=named.filter(kind=Area.Kind.UPPER_TIER).values("pk"))
-        | Q(police_force_areas__in=named.filter(kind=Area.Kind.POLICE_FORCE).values("pk"))
-    ).values("pk")
-    areas = Area.objects.current().filter(
-        Q(pk__in=named.values("pk"))
-        | Q(pk__in=local)
-        | Q(children__in=local)
-        | Q(local_authorities__in=local)
-    )
-    if kinds is not None:
-        areas = areas.filter(kind__in=kinds)
-    return Area.objects.filter(pk__in=areas.values("pk")).order_by("kind", "name")
+    """The current areas of the user's partnerships at every level, for pickers (see
+    ``access.partnership_areas``, the rule the services apply to what is saved). ``kinds``
+    narrows to some of ``Area.Kind`` (all when ``None``). One query."""
+    return access.partnership_areas(access.standing(user), kinds)
 
 
 def area_or_404(user: User, code: str) -> Area:
-    return get_visible_or_404(user, Area.objects.select_related("parent"), code=code)
+    """One area with what replaced it and what it replaced (the 2019-2024 reorganisations)."""
+    by_name = Area.objects.order_by("name")
+    return get_visible_or_404(
+        user,
+        Area.objects.select_related("parent").prefetch_related(
+            Prefetch("successors", queryset=by_name), Prefetch("predecessors", queryset=by_name)
+        ),
+        code=code,
+    )
 
 
 # --- The audit record ------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from __future__ import annotations
 from django.db.models import Model, Q, QuerySet
 
 from convenor.core.access import Action as Do
-from convenor.core.access import Rule, Standing, rule_for
+from convenor.core.access import Rule, Standing, area_refusals, partnership_areas, rule_for
 from convenor.core.models import Role
 
 from .models import (
@@ -147,6 +147,15 @@ class BoardRule(_BoardPart):
         if action == Do.CREATE:
             return s.authenticated and (s.superuser or s.has_role(Role.PARTNERSHIP_ADMINISTRATOR))
         return super().can(s, action, obj)
+
+    def save_refusals(self, s, instance, *, creating, m2m):
+        """Besides who may set it up or change it: a board's new areas are current areas of the
+        user's partnerships (any level); a board keeps the areas it holds."""
+        reasons = super().save_refusals(s, instance, creating=creating, m2m=m2m)
+        if "areas" in m2m:
+            held = () if creating else instance.areas.all()
+            reasons.update(area_refusals(partnership_areas(s), m2m["areas"], held=held))
+        return reasons
 
 
 @rule_for(BoardMember)

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 
 from convenor.core import access
+from convenor.core.forms import AreaChoiceField
 from convenor.core.models import Area, Membership, Organisation, Partnership, User
+from convenor.core.selectors import areas_for_user
 
 from . import reference
 from .models import (
@@ -47,6 +50,12 @@ def _checkboxes(label: str, terms, required: bool = False, help_text: str = ""):
         help_text=help_text,
         error_messages={"required": f"Choose at least one: {label[:1].lower() + label[1:]}"},
     )
+
+
+BOARD_AREAS_HINT = (
+    "The current areas of your partnerships: local authorities, counties and police force "
+    "areas (hold Ctrl or Cmd to choose several)"
+)
 
 
 class AreaCodesField(forms.CharField):
@@ -107,7 +116,7 @@ class BoardForm(forms.Form):
         max_value=100,
         help_text="Voting members who must be present for decisions to be taken.",
     )
-    areas = AreaCodesField(label="Areas covered")
+    areas = AreaChoiceField(label="Areas covered (optional)", help_text=BOARD_AREAS_HINT)
     priorities = _checkboxes("National priorities served", reference.national_priorities())
     threat_areas = _checkboxes("Threat areas", reference.threat_areas())
     publishes_public_part = forms.BooleanField(
@@ -118,6 +127,7 @@ class BoardForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["partnership"].queryset = access.visible(user, Partnership.objects.all())
         self.fields["organisation"].queryset = access.visible(user, Organisation.objects.all())
+        self.fields["areas"].queryset = areas_for_user(user)
         _required_messages(self)
         self.fields["partnership"].error_messages["invalid_choice"] = "Choose a partnership"
         self.fields["organisation"].error_messages["invalid_choice"] = "Choose an organisation"
@@ -130,13 +140,17 @@ class BoardChangeForm(forms.Form):
         label="Meeting frequency", choices=Board.Frequency.choices
     )
     quorum = forms.IntegerField(label="Quorum", min_value=1, max_value=100)
-    areas = AreaCodesField(label="Areas covered")
+    areas = AreaChoiceField(label="Areas covered (optional)", help_text=BOARD_AREAS_HINT)
     priorities = _checkboxes("National priorities served", reference.national_priorities())
     threat_areas = _checkboxes("Threat areas", reference.threat_areas())
 
-    def __init__(self, *args, board: Board, **kwargs):
+    def __init__(self, *args, board: Board, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["chair"].queryset = _people_of(board.partnership.organisations.all())
+        # The user's partnerships' areas; the board's own (ended ones too) stay choosable.
+        self.fields["areas"].queryset = Area.objects.filter(
+            Q(pk__in=areas_for_user(user).values("pk")) | Q(boards=board)
+        ).order_by("kind", "name")
         _required_messages(self)
 
 

@@ -20,8 +20,16 @@ from __future__ import annotations
 
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 
-from convenor.core.access import Action, Rule, Standing, member_party, rule_for
-from convenor.core.models import InformationSharingAgreement, Role
+from convenor.core.access import (
+    Action,
+    Rule,
+    Standing,
+    area_refusals,
+    member_party,
+    partnership_areas,
+    rule_for,
+)
+from convenor.core.models import Area, InformationSharingAgreement, Role
 
 from .models import (
     AncillaryOrder,
@@ -58,6 +66,15 @@ def visible_groups_q(s: Standing, prefix: str = "") -> Q:
     )
 
 
+def group_area_choices(s: Standing) -> QuerySet[Area]:
+    """The local authorities a group may be placed in: the current ones of the user's
+    partnerships at every level; every current one while their partnerships name no area."""
+    areas = partnership_areas(s, kinds=(Area.Kind.LOWER_TIER,))
+    if not areas.exists():
+        areas = Area.objects.current().filter(kind=Area.Kind.LOWER_TIER)
+    return areas
+
+
 @rule_for(OrganisedCrimeGroup)
 class GroupRule(Rule):
     def visible(self, s: Standing, queryset: QuerySet) -> QuerySet:
@@ -79,6 +96,15 @@ class GroupRule(Rule):
                 return s.superuser or bool(editing_organisations(s))
             return s.superuser or obj.owning_organisation_id in editing_organisations(s)
         return False
+
+    def save_refusals(self, s, instance, *, creating, m2m):
+        """Besides who may record or change it: new areas of operation come from
+        :func:`group_area_choices`; the areas a group holds stay (ended ones included)."""
+        reasons = super().save_refusals(s, instance, creating=creating, m2m=m2m)
+        if "areas" in m2m:
+            held = () if creating else instance.areas.all()
+            reasons.update(area_refusals(group_area_choices(s), m2m["areas"], held=held))
+        return reasons
 
 
 class _PartOfGroupRule(Rule):

@@ -60,7 +60,7 @@ GROUPS = [
         "Genga.",
         "threat_areas": ["drugs-supply", "modern-slavery"],
         "harm": ["serious-violence", "exercise-of-control", "community-safety"],
-        "areas": ["E07000123", "E07000126", "E06000009"],
+        "areas": ["E07000123"],
         "members": [
             ("Mark Doyle", "principal", "Controls the line phone and the supply."),
             (

@@ -10,10 +10,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from convenor.core import access
-from convenor.core import selectors as core_selectors
 from convenor.core.models import Area, Membership, Organisation, Partnership, User
 
-from .access_rules import editing_organisations
+from .access_rules import editing_organisations, group_area_choices
 from .models import GroupMember, HarmCharacteristic, OrganisedCrimeGroup, ThreatArea
 from .scoring import ScoringModel
 from .services import RATIONALE_MAX
@@ -118,9 +117,7 @@ class GroupForm(_Labelled, forms.Form):
             user, Partnership.objects.filter(organisations__in=owners).distinct()
         )
         # The partnerships' local authorities; a group's own areas stay choosable when changed.
-        areas = core_selectors.areas_for_user(user, kinds=(Area.Kind.LOWER_TIER,))
-        if not areas.exists():  # partnerships that have not said where they work: every one
-            areas = Area.objects.current().filter(kind=Area.Kind.LOWER_TIER)
+        areas = group_area_choices(s)
         if group is not None:
             areas = Area.objects.filter(
                 Q(pk__in=areas.values("pk")) | Q(organised_crime_groups=group)

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from convenor.core.access import get_visible_or_404, visible
 from convenor.core.models import Area, Organisation, User
+from convenor.core.selectors import areas_for_user
 from convenor.threat.models import Entity
 
 from .models import (
@@ -209,13 +210,18 @@ def ranking(
     sort: str = "",
 ) -> Ranking:
     area_code, threat_area_code = area_code.strip()[:16], threat_area_code.strip()[:60]
-    area = visible(user, Area.objects.all()).filter(code=area_code).first() if area_code else None
+    area = ranking_area_choices(user).filter(code=area_code).first() if area_code else None
     threat_area = (
         ThreatArea.objects.filter(code=threat_area_code).first() if threat_area_code else None
     )
     problems = {}
     if area_code and area is None:
-        problems["area"] = f"There is no area with the code “{area_code}”"
+        known = visible(user, Area.objects.all()).filter(code=area_code).first()
+        problems["area"] = (
+            f"Choose from the current areas of your partnerships: {known.name} is not among them"
+            if known
+            else f"There is no area with the code “{area_code}”"
+        )
     if threat_area_code and threat_area is None:
         problems["threat_area"] = "There is no threat area with that code"
     if disrupted not in ("", "12m"):
@@ -236,14 +242,9 @@ def ranking(
 
 
 def ranking_area_choices(user: User) -> QuerySet[Area]:
-    """The local authorities the user's visible groups operate in, by name."""
-    return (
-        Area.objects.filter(
-            organised_crime_groups__in=visible(user, OrganisedCrimeGroup.objects.all())
-        )
-        .distinct()
-        .order_by("name")
-    )
+    """The areas a ranking may be asked for: the current areas of the user's partnerships at
+    every level (``core.selectors.areas_for_user``)."""
+    return areas_for_user(user)
 
 
 # --- Disruptions -----------------------------------------------------------------------------

@@ -17,7 +17,16 @@ from __future__ import annotations
 
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 
-from convenor.core.access import Action, Rule, Standing, member_party, rule_for
+from convenor.core.access import (
+    Action,
+    Rule,
+    Standing,
+    area_refusals,
+    local_authorities_within,
+    member_party,
+    partnership_areas,
+    rule_for,
+)
 from convenor.core.models import InformationSharingAgreement, Role
 
 from .models import Profile, ProfileVersion, PublicSummary
@@ -65,6 +74,20 @@ class ProfileRule(Rule):
         if action == Action.CHANGE:
             return may_build(s, obj) and super().can(s, Action.VIEW, obj)
         return False
+
+    def save_refusals(self, s, instance, *, creating, m2m):
+        """Besides who may build it: a profile covers local authorities within the current
+        areas of the user's partnerships (those its picker offers, every level); a profile
+        keeps the ones it holds."""
+        if creating:
+            reasons = {} if self.can(s, Action.CREATE, None) else {None: "You may not build one"}
+        else:
+            reasons = super().save_refusals(s, instance, creating=creating, m2m=m2m)
+        if "areas" in m2m:
+            allowed = local_authorities_within(partnership_areas(s))
+            held = () if creating else instance.areas.all()
+            reasons.update(area_refusals(allowed, m2m["areas"], held=held))
+        return reasons
 
 
 @rule_for(ProfileVersion)

@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-import re
-
 from django import forms
 
-from convenor.core.models import Partnership
+from convenor.core.forms import AreaChoiceField
+from convenor.core.models import Area, Partnership
 
 from .periods import Period, PeriodError
 
@@ -32,11 +31,12 @@ class ProfileForm(forms.Form):
         help_text="The partnership the profile is built for and disseminated in",
         empty_label=None,
     )
-    areas = forms.CharField(
-        label="Local authorities",
-        max_length=400,
-        help_text="ONS codes separated by commas or spaces, for example E07000123 for Preston. "
-        "A police force area code (for example E23000003) stands for all its local authorities.",
+    areas = AreaChoiceField(
+        label="Areas",
+        required=True,
+        missing="Choose at least one area the profile covers",
+        help_text="Local authorities of your partnerships; a county or police force area stands "
+        "for all its local authorities (hold Ctrl or Cmd to choose several)",
     )
     title = forms.CharField(
         label="Title (optional)",
@@ -46,21 +46,13 @@ class ProfileForm(forms.Form):
     )
     period = _period_field()
 
-    def __init__(self, *args, partnerships=None, **kwargs):
+    def __init__(self, *args, partnerships=None, areas=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["partnership"].queryset = partnerships or Partnership.objects.none()
+        self.fields["areas"].queryset = areas if areas is not None else Area.objects.none()
 
     def clean_areas(self) -> list[str]:
-        codes = [c for c in re.split(r"[\s,;]+", self.cleaned_data["areas"].upper()) if c]
-        if not codes:
-            raise forms.ValidationError("Enter at least one ONS code, like E07000123")
-        bad = [c for c in codes if not re.fullmatch(r"[A-Z][0-9]{8}", c)]
-        if bad:
-            raise forms.ValidationError(
-                f"“{bad[0][:16]}” is not an ONS code: they are a letter and 8 digits, "
-                "like E07000123"
-            )
-        return codes
+        return [area.code for area in self.cleaned_data["areas"]]
 
     def clean_period(self) -> str:
         return _clean_period(self.cleaned_data["period"])

@@ -8,7 +8,8 @@ from django.db.models import Prefetch, QuerySet
 
 from convenor.core import access
 from convenor.core.access import get_visible_or_404, visible
-from convenor.core.models import Membership, Organisation, Partnership, User
+from convenor.core.models import Area, Membership, Organisation, Partnership, User
+from convenor.core.selectors import areas_for_user
 
 from .models import Profile, ProfileVersion, PublicSummary
 
@@ -23,6 +24,14 @@ def builder_partnerships(user: User) -> QuerySet[Partnership]:
     if s.superuser:
         return partnerships
     return partnerships.filter(organisations__in=orgs).distinct()
+
+
+def profile_area_choices(user: User) -> QuerySet[Area]:
+    """The areas a new profile may be built for: the current local authorities, counties and
+    police force areas of the user's partnerships (``core.selectors.areas_for_user``)."""
+    return areas_for_user(
+        user, kinds=(Area.Kind.LOWER_TIER, Area.Kind.UPPER_TIER, Area.Kind.POLICE_FORCE)
+    )
 
 
 def visible_profiles(user: User) -> QuerySet[Profile]:

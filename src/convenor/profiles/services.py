@@ -49,7 +49,8 @@ def fail_lost_builds(profile: Profile | None = None) -> int:
 
 def resolve_areas(codes: list[str]) -> list[Area]:
     """The lower-tier local authorities named by ``codes``; a police force area or upper tier
-    stands for the local authorities it covers. Raises ValidationError naming the field."""
+    stands for the current local authorities it covers. Raises ValidationError naming the
+    field."""
     cleaned = sorted({str(c).strip().upper() for c in codes if str(c).strip()})
     if not cleaned:
         raise ValidationError({"areas": "Choose at least one local authority"})
@@ -64,9 +65,9 @@ def resolve_areas(codes: list[str]) -> list[Area]:
         if area.kind == LOCAL_AUTHORITY:
             result[area.code] = area
         elif area.kind == Area.Kind.POLICE_FORCE:
-            result.update({a.code: a for a in area.local_authorities.all()})
+            result.update({a.code: a for a in area.local_authorities.current()})
         elif area.kind == Area.Kind.UPPER_TIER:
-            result.update({a.code: a for a in area.children.filter(kind=LOCAL_AUTHORITY)})
+            result.update({a.code: a for a in area.children.current().filter(kind=LOCAL_AUTHORITY)})
         else:
             raise ValidationError(
                 {"areas": f"{area} is a region: choose local authorities or a police force area"}
@@ -120,13 +121,15 @@ def create_profile(
         + ", ".join(a.name for a in areas[:3])
         + (f" and {len(areas) - 3} more" if len(areas) > 3 else "")
     )
-    profile = Profile.objects.create(
+    profile = Profile(
         title=title,
         partnership=partnership,
         owner_organisation=owner,
         area_codes=key,
         created_by=actor,
     )
+    access.validate_save(actor, profile, creating=True, m2m={"areas": areas})
+    profile.save()
     profile.areas.set(areas)
     audit.record("profile_created", actor=actor, obj=profile, detail={"areas": key})
     return profile

@@ -47,7 +47,10 @@ def profile_create(request: HttpRequest) -> HttpResponse:
     return form_view(
         request,
         ProfileForm,
-        form_kwargs={"partnerships": selectors.builder_partnerships(request.user)},
+        form_kwargs={
+            "partnerships": selectors.builder_partnerships(request.user),
+            "areas": selectors.profile_area_choices(request.user),
+        },
         save=lambda form: services.create_profile_and_build(
             request.user,
             form.cleaned_data["partnership"],

@@ -70,8 +70,10 @@ def create_board(
     board = Board(partnership=partnership, organisation=organisation, chair=chair, **fields)
     if chair is not None:
         require_works_in_partnership(chair, partnership, field="chair")
+    areas = list(areas)
+    access.validate_save(actor, board, creating=True, m2m={"areas": areas})
     save(board)
-    board.areas.set(list(areas))
+    board.areas.set(areas)
     access.forget(actor)
     audit.record("board_created", actor=actor, obj=board, detail={"kind": board.kind})
     return board
@@ -87,9 +89,12 @@ def update_board(
         require_works_in_partnership(fields["chair"], board.partnership, field="chair")
     for name, value in fields.items():
         setattr(board, name, value)
+    if areas is not None:
+        areas = list(areas)
+        access.validate_save(actor, board, creating=False, m2m={"areas": areas})
     save(board)
     if areas is not None:
-        board.areas.set(list(areas))
+        board.areas.set(areas)
         changed.append("areas")
     access.forget(actor)
     audit.record("board_changed", actor=actor, obj=board, detail={"fields": changed})

@@ -120,7 +120,7 @@ def board_change(request: HttpRequest, slug: str) -> HttpResponse:
         "chair": board.chair,
         "meeting_frequency": board.meeting_frequency,
         "quorum": board.quorum,
-        "areas": ", ".join(board.areas.values_list("code", flat=True)),
+        "areas": list(board.areas.values_list("code", flat=True)),
         "priorities": board.priorities,
         "threat_areas": board.threat_areas,
     }
@@ -134,7 +134,7 @@ def board_change(request: HttpRequest, slug: str) -> HttpResponse:
         forms.BoardChangeForm,
         heading="Change the board",
         caption=board.name,
-        form_kwargs={"initial": initial, "board": board},
+        form_kwargs={"initial": initial, "board": board, "user": request.user},
         save=save,
     )
 

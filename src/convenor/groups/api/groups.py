@@ -479,7 +479,11 @@ class GroupRankingViewSet(PolicyViewSetMixin, mixins.ListModelMixin, viewsets.Ge
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("area", OpenApiTypes.STR, description="ONS code of any area"),
+            OpenApiParameter(
+                "area",
+                OpenApiTypes.STR,
+                description="ONS code of an area of your partnerships (any level)",
+            ),
             OpenApiParameter("threat_area", OpenApiTypes.STR, description="Threat area code"),
             OpenApiParameter("archived", OpenApiTypes.BOOL, description="Include archived"),
             OpenApiParameter(

@@ -154,6 +154,7 @@ def record_group(
     _check_group_fields(fields, owning_organisation, None)
     many = {key: list(fields.pop(key)) for key in MANY_TO_MANY}
     group = OrganisedCrimeGroup(owning_organisation=owning_organisation, **fields)
+    access.validate_save(actor, group, creating=True, m2m={"areas": many["areas"]})
     group.full_clean()
     group.save()
     for key, values in many.items():
@@ -176,6 +177,7 @@ def change_group(
     many = {key: merged.pop(key) for key in MANY_TO_MANY}
     for key, value in merged.items():
         setattr(group, key, value)
+    access.validate_save(actor, group, creating=False, m2m={"areas": many["areas"]})
     group.full_clean()
     group.save()
     for key, values in many.items():

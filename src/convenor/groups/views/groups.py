@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from convenor.core import access
 from convenor.core.access import Action
 from convenor.core.form_view import form_view
+from convenor.core.forms import area_label
 from convenor.core.reauth import recent_authentication_required
 from convenor.core.views import PAGE_SIZE, _csv_safe, _Echo, staff_page
 from convenor.threat.models import Entity
@@ -248,7 +249,9 @@ def rankings(request: HttpRequest) -> HttpResponse:
             "threat_area": ranking.threat_area,
             "problems": list(ranking.problems.values()),
             "threat_areas": ThreatArea.objects.all(),
-            "area_choices": list(selectors.ranking_area_choices(request.user)),
+            "area_choices": [
+                (a.code, area_label(a)) for a in selectors.ranking_area_choices(request.user)
+            ],
         },
     )
 
