@@ -4,6 +4,7 @@ permissions from ``access.can``: the same policy as the pages, nothing filtered 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -35,6 +36,27 @@ class PolicyViewSetMixin:
 
     def get_queryset(self):
         return access.visible(self.request.user, self.base_queryset.all())
+
+
+class VisibleChoicesMixin:
+    # A serializer whose related fields choose only among rows the reader may see (a comment,
+    # not a docstring: the schema would take it as every serializer's description).
+    # ``visible_choices`` maps a field's name to a model or queryset; with a request in the
+    # context each field's queryset becomes ``access.visible(user, ...)`` of it (a many-valued
+    # field through its child relation). Without a request the fields keep their empty querysets.
+
+    visible_choices: dict = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is None:
+            return
+        for name, rows in self.visible_choices.items():
+            field = self.fields[name]
+            target = getattr(field, "child_relation", field)
+            source = rows if isinstance(rows, QuerySet) else rows.objects
+            target.queryset = access.visible(request.user, source.all())
 
 
 # --- Serializers -----------------------------------------------------------------------------

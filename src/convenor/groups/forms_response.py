@@ -30,6 +30,17 @@ def _pence(pounds: Decimal | None) -> int | None:
     return None if pounds is None else int((pounds * 100).to_integral_value())
 
 
+def _date(label: str, named: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
+    """A date picker; a date that is not real is refused as "Enter ``named`` as a real date"."""
+    return forms.DateField(
+        label=label,
+        required=required,
+        widget=forms.DateInput(attrs=DATE),
+        help_text=help_text,
+        error_messages={"invalid": f"Enter {named} as a real date"},
+    )
+
+
 def _pounds(label: str, help_text: str) -> forms.DecimalField:
     return forms.DecimalField(
         label=label,
@@ -48,11 +59,7 @@ class ImpactChoiceField(forms.ModelChoiceField):
 
 
 class DisruptionForm(_Labelled, forms.Form):
-    occurred_on = forms.DateField(
-        label="Date of the disruption",
-        widget=forms.DateInput(attrs=DATE),
-        error_messages={"invalid": "Enter the date of the disruption as a real date"},
-    )
+    occurred_on = _date("Date of the disruption", "the date of the disruption")
     disruption_type = forms.ModelChoiceField(
         label="Type of disruption", queryset=DisruptionType.objects.all()
     )
@@ -131,17 +138,8 @@ class OrderForm(_Labelled, forms.Form):
         label="On", queryset=GroupMember.objects.none(), help_text="The member of the group"
     )
     court = forms.CharField(label="Court", max_length=200)
-    made_on = forms.DateField(
-        label="Date made",
-        widget=forms.DateInput(attrs=DATE),
-        error_messages={"invalid": "Enter the date made as a real date"},
-    )
-    expires_on = forms.DateField(
-        label="Date it expires",
-        required=False,
-        widget=forms.DateInput(attrs=DATE),
-        error_messages={"invalid": "Enter the date it expires as a real date"},
-    )
+    made_on = _date("Date made", "the date made")
+    expires_on = _date("Date it expires", "the date it expires", required=False)
     conditions = forms.CharField(
         label="Conditions",
         required=False,
@@ -155,12 +153,8 @@ class OrderForm(_Labelled, forms.Form):
         help_text="The officer responsible for monitoring the order",
     )
     amount = _pounds("Amount", "Confiscation orders only: the amount to pay, in pounds")
-    pay_by = forms.DateField(
-        label="Date to pay",
-        required=False,
-        widget=forms.DateInput(attrs=DATE),
-        help_text="Confiscation orders only",
-        error_messages={"invalid": "Enter the date to pay as a real date"},
+    pay_by = _date(
+        "Date to pay", "the date to pay", required=False, help_text="Confiscation orders only"
     )
 
     def __init__(self, *args, group: OrganisedCrimeGroup, **kwargs):
@@ -182,11 +176,7 @@ class OrderForm(_Labelled, forms.Form):
 
 
 class BreachForm(_Labelled, forms.Form):
-    occurred_on = forms.DateField(
-        label="Date of the breach",
-        widget=forms.DateInput(attrs=DATE),
-        error_messages={"invalid": "Enter the date of the breach as a real date"},
-    )
+    occurred_on = _date("Date of the breach", "the date of the breach")
     description = forms.CharField(
         label="What the breach was", max_length=RATIONALE_MAX, widget=forms.Textarea({"rows": 3})
     )

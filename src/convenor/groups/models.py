@@ -22,32 +22,29 @@ from django.utils import timezone
 from convenor.core.models import Area, Organisation, Partnership
 
 
-class ThreatArea(models.Model):
+class ReferenceEntry(models.Model):
+    """An entry of one of the app's reference lists (loaded from reference/*.yaml): a code, a
+    unique name and a position, listed by position; shown by its name. Abstract: each list keeps
+    its own table, exactly as before."""
+
+    code = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=200, unique=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ThreatArea(ReferenceEntry):
     """One entry of the configurable threat-area taxonomy (reference/threat_areas.yaml)."""
 
-    code = models.SlugField(max_length=60, unique=True)
-    name = models.CharField(max_length=200, unique=True)
-    position = models.PositiveSmallIntegerField(default=0)
 
-    class Meta:
-        ordering = ["position", "name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class HarmCharacteristic(models.Model):
+class HarmCharacteristic(ReferenceEntry):
     """A characteristic of significant harm (seed 002's definition of serious organised crime)."""
-
-    code = models.SlugField(max_length=60, unique=True)
-    name = models.CharField(max_length=200, unique=True)
-    position = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["position", "name"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 def twelve_months_before(day: datetime.date) -> datetime.date:
@@ -155,7 +152,33 @@ class OrganisedCrimeGroup(models.Model):
         return self.assessments.order_by("-assessed_on", "-recorded_at", "-pk").first()
 
 
-class GroupMember(models.Model):
+class OfGroup(models.Model):
+    """A record that belongs to a group (its ``group``): the group's owning organisation owns it
+    (``owner_organisation``, for the audit chain: its auditor sees who touched this). Abstract:
+    no table, no column of its own."""
+
+    class Meta:
+        abstract = True
+
+    @property
+    def owner_organisation(self) -> Organisation:
+        return self.group.owning_organisation
+
+
+class OfGroupWithPage(OfGroup):
+    """A record of a group's with a page of its own: the URL named ``page``, with the group's id
+    and the record's. Abstract."""
+
+    page = ""
+
+    class Meta:
+        abstract = True
+
+    def get_absolute_url(self) -> str:
+        return reverse(self.page, args=[self.group_id, self.pk])
+
+
+class GroupMember(OfGroup):
     class MemberRole(models.TextChoices):
         PRINCIPAL = "principal", "Principal"
         SIGNIFICANT = "significant", "Significant"
@@ -207,13 +230,8 @@ class GroupMember(models.Model):
                     {"date_of_birth": "The date of birth must be within the last 120 years"}
                 )
 
-    @property
-    def owner_organisation(self) -> Organisation:
-        """For the audit chain: the owning organisation's auditor sees who touched this."""
-        return self.group.owning_organisation
 
-
-class Assessment(models.Model):
+class Assessment(OfGroup):
     """One scoring of a group, with who, when and why. Written once; never changed."""
 
     group = models.ForeignKey(
@@ -259,11 +277,6 @@ class Assessment(models.Model):
     def delete(self, *args, **kwargs):
         raise ValidationError("An assessment is never deleted: the history is kept")
 
-    @property
-    def owner_organisation(self) -> Organisation:
-        """For the audit chain: the owning organisation's auditor sees who touched this."""
-        return self.group.owning_organisation
-
 
 # --- The response: disruptions, ancillary orders and their breaches (issue 15, ADR 0024) -----
 
@@ -282,51 +295,25 @@ def pounds(pence: int | None) -> str:
     return "" if pence is None else f"£{pence // 100:,}.{pence % 100:02d}"
 
 
-class DisruptionType(models.Model):
+class DisruptionType(ReferenceEntry):
     """A kind of disruption (reference/disruption_types.yaml)."""
 
-    code = models.SlugField(max_length=60, unique=True)
-    name = models.CharField(max_length=200, unique=True)
     measured = models.BooleanField(default=False, help_text="Quantity and value apply")
-    position = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["position", "name"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
-class DisruptionImpact(models.Model):
+class DisruptionImpact(ReferenceEntry):
     """Major, moderate or minor, with the definition shown wherever one is chosen
     (reference/disruption_impacts.yaml)."""
 
-    code = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=100, unique=True)
     definition = models.TextField()
-    position = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["position", "name"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
-class OrderType(models.Model):
+class OrderType(ReferenceEntry):
     """A kind of ancillary order (reference/order_types.yaml)."""
 
-    code = models.SlugField(max_length=60, unique=True)
-    name = models.CharField(max_length=200, unique=True)
     legislation = models.CharField(max_length=200, blank=True)
     confiscation = models.BooleanField(default=False, help_text="An amount and a date to pay")
-    position = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["position", "name"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class DisruptionQuerySet(models.QuerySet):
@@ -334,7 +321,7 @@ class DisruptionQuerySet(models.QuerySet):
         return self.filter(verified_by__isnull=False)
 
 
-class Disruption(models.Model):
+class Disruption(OfGroupWithPage):
     """One disruption of a group. It counts only once a second person of the owning
     organisation has verified it (never the one who recorded it)."""
 
@@ -366,6 +353,7 @@ class Disruption(models.Model):
     verified_at = models.DateTimeField(null=True, blank=True)
 
     objects = DisruptionQuerySet.as_manager()
+    page = "groups:disruption"
 
     class Meta:
         ordering = ["-occurred_on", "-pk"]
@@ -387,9 +375,6 @@ class Disruption(models.Model):
     def __str__(self) -> str:
         return f"{self.disruption_type} on {self.occurred_on:%d/%m/%Y} ({self.group})"
 
-    def get_absolute_url(self) -> str:
-        return reverse("groups:disruption", args=[self.group_id, self.pk])
-
     @property
     def verified(self) -> bool:
         return self.verified_by_id is not None
@@ -398,12 +383,8 @@ class Disruption(models.Model):
     def value(self) -> str:
         return pounds(self.value_pence)
 
-    @property
-    def owner_organisation(self) -> Organisation:
-        return self.group.owning_organisation
 
-
-class AncillaryOrder(models.Model):
+class AncillaryOrder(OfGroupWithPage):
     """An order a court made on a member of a group (a person or a business)."""
 
     group = models.ForeignKey(OrganisedCrimeGroup, on_delete=models.PROTECT, related_name="orders")
@@ -428,6 +409,8 @@ class AncillaryOrder(models.Model):
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
+    page = "groups:order"
+
     class Meta:
         ordering = ["expires_on", "-made_on", "pk"]
         constraints = [
@@ -440,16 +423,9 @@ class AncillaryOrder(models.Model):
     def __str__(self) -> str:
         return f"{self.order_type} on {self.subject.name}"
 
-    def get_absolute_url(self) -> str:
-        return reverse("groups:order", args=[self.group_id, self.pk])
-
     @property
     def amount(self) -> str:
         return pounds(self.amount_pence)
-
-    @property
-    def owner_organisation(self) -> Organisation:
-        return self.group.owning_organisation
 
 
 class OrderBreach(models.Model):

@@ -6,13 +6,18 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from convenor.core import access, audit
-from convenor.core.api import PolicyViewSetMixin
+from convenor.core import audit
+from convenor.core.api import PolicyViewSetMixin, VisibleChoicesMixin
 from convenor.core.api_policy import SlugRelatedField
 from convenor.core.models import Area, Organisation, Partnership, User
 from convenor.threat.models import Entity
@@ -70,7 +75,7 @@ class CurrentAssessmentSerializer(serializers.Serializer):
     assessed_on = serializers.DateField()
 
 
-class GroupSerializer(serializers.ModelSerializer):
+class GroupSerializer(VisibleChoicesMixin, serializers.ModelSerializer):
     owning_organisation = SlugRelatedField(slug_field="slug", queryset=Organisation.objects.none())
     partnership = SlugRelatedField(
         slug_field="slug", queryset=Partnership.objects.none(), allow_null=True, required=False
@@ -111,18 +116,11 @@ class GroupSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "current_assessment", "created_at", "updated_at"]
         validators = []  # the service checks names (case-insensitively) with a clear message
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            user = request.user
-            self.fields["owning_organisation"].queryset = access.visible(
-                user, Organisation.objects.all()
-            )
-            self.fields["partnership"].queryset = access.visible(user, Partnership.objects.all())
-            self.fields["lead_responsible_officer"].queryset = access.visible(
-                user, User.objects.filter(is_active=True)
-            )
+    visible_choices = {
+        "owning_organisation": Organisation,
+        "partnership": Partnership,
+        "lead_responsible_officer": User.objects.filter(is_active=True),
+    }
 
     @extend_schema_field(CurrentAssessmentSerializer(allow_null=True))
     def get_current_assessment(self, group: OrganisedCrimeGroup) -> dict | None:
@@ -149,7 +147,7 @@ class GroupMemberListSerializer(serializers.ListSerializer):
         return super().to_representation(members)
 
 
-class GroupMemberSerializer(serializers.ModelSerializer):
+class GroupMemberSerializer(VisibleChoicesMixin, serializers.ModelSerializer):
     group = BoundedPrimaryKeyRelatedField(queryset=OrganisedCrimeGroup.objects.none())
     entity = BoundedPrimaryKeyRelatedField(
         queryset=Entity.objects.none(),
@@ -169,14 +167,7 @@ class GroupMemberSerializer(serializers.ModelSerializer):
         validators = []  # the service refuses an entity already in the group, naming it
         list_serializer_class = GroupMemberListSerializer
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            self.fields["group"].queryset = access.visible(
-                request.user, OrganisedCrimeGroup.objects.all()
-            )
-            self.fields["entity"].queryset = access.visible(request.user, Entity.objects.all())
+    visible_choices = {"group": OrganisedCrimeGroup, "entity": Entity}
 
     def to_representation(self, member):
         data = super().to_representation(member)
@@ -193,7 +184,7 @@ class GroupMemberSerializer(serializers.ModelSerializer):
         return data
 
 
-class AssessmentSerializer(serializers.ModelSerializer):
+class AssessmentSerializer(VisibleChoicesMixin, serializers.ModelSerializer):
     group = BoundedPrimaryKeyRelatedField(queryset=OrganisedCrimeGroup.objects.none())
     assessed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     assessor_organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
@@ -232,13 +223,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "recorded_at",
         ]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            self.fields["group"].queryset = access.visible(
-                request.user, OrganisedCrimeGroup.objects.all()
-            )
+    visible_choices = {"group": OrganisedCrimeGroup}
 
 
 class RankedGroupSerializer(serializers.ModelSerializer):
@@ -290,6 +275,55 @@ def _audit_read(request, action: str, response) -> None:
     # One entry per group, so each owning organisation's auditor sees who read its groups.
     for group in OrganisedCrimeGroup.objects.filter(pk__in=ids).order_by("pk"):
         audit.record(action, actor=request.user, obj=group, detail={"via": "api"})
+
+
+class GroupRecordViewSet(
+    PolicyViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
+):
+    """Records that belong to a group, or to a record of one (``parent``, "group" unless set).
+
+    ``?<parent>=ID`` narrows the list to one parent and the rows come in ``ordering``; every
+    list or record read is audited as ``read_action`` (one entry per group, :func:`_audit_read`);
+    a new record is made by ``record(parent, fields)`` once the user may change its group.
+    """
+
+    parent = "group"
+    read_action = ""
+    ordering: tuple[str, ...] = ("pk",)
+
+    def get_queryset(self):
+        rows = super().get_queryset()
+        parent = _query_id(self.request, self.parent)
+        if parent is not None:
+            rows = rows.filter(**{f"{self.parent}_id": parent})
+        return rows.order_by(*self.ordering)
+
+    def _audited(self, response):
+        _audit_read(self.request, self.read_action, response)
+        return response
+
+    def list(self, request, *args, **kwargs):
+        return self._audited(super().list(request, *args, **kwargs))
+
+    def retrieve(self, request, *args, **kwargs):
+        return self._audited(super().retrieve(request, *args, **kwargs))
+
+    def perform_create(self, serializer):
+        fields = dict(serializer.validated_data)
+        parent = fields.pop(self.parent)
+        group = parent if isinstance(parent, OrganisedCrimeGroup) else parent.group
+        services.require_change(self.request.user, group)
+        serializer.instance = self.record(parent, fields)
+
+    def record(self, parent, fields: dict):
+        raise NotImplementedError
+
+
+def by_parent(name: str, *more: OpenApiParameter, **options):
+    """The list's schema: the ``?<name>=ID`` filter of a :class:`GroupRecordViewSet`, and more."""
+    return extend_schema_view(
+        list=extend_schema(parameters=[OpenApiParameter(name, OpenApiTypes.INT, **options), *more])
+    )
 
 
 GROUP_FILTERS = [
@@ -362,41 +396,17 @@ class GroupViewSet(
         serializer.instance = services.change_group(self.request.user, serializer.instance, fields)
 
 
-class GroupMemberViewSet(
-    PolicyViewSetMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    viewsets.ReadOnlyModelViewSet,
-):
+@by_parent("group")
+class GroupMemberViewSet(mixins.UpdateModelMixin, mixins.DestroyModelMixin, GroupRecordViewSet):
     """Members of the groups the user may see (filter with ?group=ID)."""
 
     base_queryset = GroupMember.objects.select_related("group")
     serializer_class = GroupMemberSerializer
+    read_action = "group_members_read"
+    ordering = ("group_id", "name", "pk")
 
-    def get_queryset(self):
-        members = super().get_queryset()
-        group = _query_id(self.request, "group")
-        if group is not None:
-            members = members.filter(group_id=group)
-        return members.order_by("group_id", "name", "pk")
-
-    @extend_schema(parameters=[OpenApiParameter("group", OpenApiTypes.INT)])
-    def list(self, request, *args, **kwargs):
-        response = super().list(request, *args, **kwargs)
-        _audit_read(request, "group_members_read", response)
-        return response
-
-    def retrieve(self, request, *args, **kwargs):
-        response = super().retrieve(request, *args, **kwargs)
-        _audit_read(request, "group_members_read", response)
-        return response
-
-    def perform_create(self, serializer):
-        fields = dict(serializer.validated_data)
-        group = fields.pop("group")
-        services.require_change(self.request.user, group)
-        serializer.instance = services.add_member(self.request.user, group, fields)
+    def record(self, group, fields):
+        return services.add_member(self.request.user, group, fields)
 
     def perform_update(self, serializer):
         fields = dict(serializer.validated_data)
@@ -409,11 +419,8 @@ class GroupMemberViewSet(
         services.remove_member(self.request.user, instance)
 
 
-class AssessmentViewSet(
-    PolicyViewSetMixin,
-    mixins.CreateModelMixin,
-    viewsets.ReadOnlyModelViewSet,
-):
+@by_parent("group")
+class AssessmentViewSet(GroupRecordViewSet):
     """Assessment history of the groups the user may see, latest first (filter with ?group=ID).
     Assessments are added, never changed."""
 
@@ -421,35 +428,16 @@ class AssessmentViewSet(
         "group", "assessed_by", "assessor_organisation"
     )
     serializer_class = AssessmentSerializer
+    read_action = "group_assessments_read"
+    ordering = ("-assessed_on", "-recorded_at", "-pk")
 
-    def get_queryset(self):
-        assessments = super().get_queryset()
-        group = _query_id(self.request, "group")
-        if group is not None:
-            assessments = assessments.filter(group_id=group)
-        return assessments.order_by("-assessed_on", "-recorded_at", "-pk")
-
-    @extend_schema(parameters=[OpenApiParameter("group", OpenApiTypes.INT)])
-    def list(self, request, *args, **kwargs):
-        response = super().list(request, *args, **kwargs)
-        _audit_read(request, "group_assessments_read", response)
-        return response
-
-    def retrieve(self, request, *args, **kwargs):
-        response = super().retrieve(request, *args, **kwargs)
-        _audit_read(request, "group_assessments_read", response)
-        return response
-
-    def perform_create(self, serializer):
-        data = serializer.validated_data
-        group = data["group"]
-        services.require_change(self.request.user, group)
-        serializer.instance = services.record_assessment(
+    def record(self, group, fields):
+        return services.record_assessment(
             self.request.user,
             group,
-            inputs=dict(data["inputs"]),
-            rationale=data["rationale"],
-            assessed_on=data.get("assessed_on"),
+            inputs=dict(fields["inputs"]),
+            rationale=fields["rationale"],
+            assessed_on=fields.get("assessed_on"),
         )
 
 

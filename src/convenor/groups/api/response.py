@@ -6,13 +6,12 @@ from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from convenor.core import access
-from convenor.core.api import PolicyViewSetMixin
+from convenor.core.api import VisibleChoicesMixin
 from convenor.core.api_policy import SlugRelatedField
 from convenor.core.models import Organisation, User
 
@@ -27,29 +26,15 @@ from ..models import (
     OrderType,
     OrganisedCrimeGroup,
 )
-from .groups import MAX_ID, BoundedPrimaryKeyRelatedField, _audit_read, _query_id
+from .groups import MAX_ID, BoundedPrimaryKeyRelatedField, GroupRecordViewSet, by_parent
 
 PENCE_MAX = 2**53 - 1
 
 
-class _GroupScoped(serializers.ModelSerializer):
+class _GroupScoped(VisibleChoicesMixin, serializers.ModelSerializer):
     """A serializer whose group (and members) are chosen among those the reader may see."""
 
     group = BoundedPrimaryKeyRelatedField(queryset=OrganisedCrimeGroup.objects.none())
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            user = request.user
-            self.fields["group"].queryset = access.visible(user, OrganisedCrimeGroup.objects.all())
-            for name, model in self.visible_choices.items():
-                field = self.fields[name]
-                # Many-valued fields choose through their child relation.
-                target = getattr(field, "child_relation", field)
-                target.queryset = access.visible(user, model.objects.all())
-
-    visible_choices: dict = {}
 
 
 class DisruptionSerializer(_GroupScoped):
@@ -84,6 +69,7 @@ class DisruptionSerializer(_GroupScoped):
     verified = serializers.BooleanField(read_only=True)
 
     visible_choices = {
+        "group": OrganisedCrimeGroup,
         "lead_agency": Organisation,
         "contributing_partners": Organisation,
         "members": GroupMember,
@@ -94,17 +80,7 @@ class DisruptionSerializer(_GroupScoped):
         fields = [
             "id",
             "group",
-            "occurred_on",
-            "disruption_type",
-            "p",
-            "description",
-            "quantity",
-            "value_pence",
-            "lead_agency",
-            "contributing_partners",
-            "members",
-            "impact",
-            "rationale",
+            *services.DISRUPTION_FIELDS,  # what is recorded, in the service's order
             "recorded_by",
             "recorded_at",
             "verified",
@@ -132,7 +108,11 @@ class OrderSerializer(_GroupScoped):
     breaches = serializers.IntegerField(source="breach_count", read_only=True)
     recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
-    visible_choices = {"subject": GroupMember, "monitoring_officer": User}
+    visible_choices = {
+        "group": OrganisedCrimeGroup,
+        "subject": GroupMember,
+        "monitoring_officer": User,
+    }
 
     class Meta:
         model = AncillaryOrder
@@ -156,7 +136,7 @@ class OrderSerializer(_GroupScoped):
         read_only_fields = ["id", "recorded_at"]
 
 
-class BreachSerializer(serializers.ModelSerializer):
+class BreachSerializer(VisibleChoicesMixin, serializers.ModelSerializer):
     order = BoundedPrimaryKeyRelatedField(queryset=AncillaryOrder.objects.none())
     group = serializers.IntegerField(source="order.group_id", read_only=True)
     description = serializers.CharField(max_length=services.RATIONALE_MAX)
@@ -177,48 +157,21 @@ class BreachSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["id", "recorded_at"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            self.fields["order"].queryset = access.visible(
-                request.user, AncillaryOrder.objects.all()
-            )
+    visible_choices = {"order": AncillaryOrder}
 
 
-GROUP_PARAMETER = OpenApiParameter("group", OpenApiTypes.INT, description="A group's id")
-
-
-class DisruptionViewSet(PolicyViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+@by_parent("group", description="A group's id")
+class DisruptionViewSet(GroupRecordViewSet):
     """Disruptions of the groups the user may see, latest first (filter with ?group=ID); a
     second person of the owning organisation verifies each (POST .../verify/)."""
 
     base_queryset = selectors._disruptions()
     serializer_class = DisruptionSerializer
+    read_action = "group_disruptions_read"
+    ordering = ("-occurred_on", "-pk")
 
-    def get_queryset(self):
-        disruptions = super().get_queryset()
-        group = _query_id(self.request, "group")
-        if group is not None:
-            disruptions = disruptions.filter(group_id=group)
-        return disruptions.order_by("-occurred_on", "-pk")
-
-    @extend_schema(parameters=[GROUP_PARAMETER])
-    def list(self, request, *args, **kwargs):
-        response = super().list(request, *args, **kwargs)
-        _audit_read(request, "group_disruptions_read", response)
-        return response
-
-    def retrieve(self, request, *args, **kwargs):
-        response = super().retrieve(request, *args, **kwargs)
-        _audit_read(request, "group_disruptions_read", response)
-        return response
-
-    def perform_create(self, serializer):
-        fields = dict(serializer.validated_data)
-        group = fields.pop("group")
-        services.require_change(self.request.user, group)
-        serializer.instance = services.record_disruption(self.request.user, group, fields)
+    def record(self, group, fields):
+        return services.record_disruption(self.request.user, group, fields)
 
     @extend_schema(request=None, responses=DisruptionSerializer)
     @action(detail=True, methods=["post"])
@@ -230,18 +183,24 @@ class DisruptionViewSet(PolicyViewSetMixin, mixins.CreateModelMixin, viewsets.Re
         return Response(self.get_serializer(verified).data, status=status.HTTP_200_OK)
 
 
-class OrderViewSet(PolicyViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+@by_parent(
+    "group",
+    OpenApiParameter(
+        "expiring_within", OpenApiTypes.INT, description="Orders expiring within N days"
+    ),
+    description="A group's id",
+)
+class OrderViewSet(GroupRecordViewSet):
     """The ancillary orders register: orders on members of the groups the user may see, soonest
     to expire first (?group=ID; ?expiring_within=DAYS for those expiring from today)."""
 
     base_queryset = selectors._orders()
     serializer_class = OrderSerializer
+    read_action = "group_orders_read"
+    ordering = ("expires_on", "-made_on", "pk")
 
     def get_queryset(self):
         orders = super().get_queryset()
-        group = _query_id(self.request, "group")
-        if group is not None:
-            orders = orders.filter(group_id=group)
         days = self.request.query_params.get("expiring_within")
         if days not in (None, ""):
             if not days.isdigit() or not 1 <= int(days) <= 3660:
@@ -250,64 +209,26 @@ class OrderViewSet(PolicyViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnl
                 )
             ids = selectors.expiring_orders(self.request.user, int(days)).values("pk")
             orders = orders.filter(pk__in=ids)
-        return orders.order_by("expires_on", "-made_on", "pk")
+        return orders
 
-    @extend_schema(
-        parameters=[
-            GROUP_PARAMETER,
-            OpenApiParameter(
-                "expiring_within", OpenApiTypes.INT, description="Orders expiring within N days"
-            ),
-        ]
-    )
-    def list(self, request, *args, **kwargs):
-        response = super().list(request, *args, **kwargs)
-        _audit_read(request, "group_orders_read", response)
-        return response
-
-    def retrieve(self, request, *args, **kwargs):
-        response = super().retrieve(request, *args, **kwargs)
-        _audit_read(request, "group_orders_read", response)
-        return response
-
-    def perform_create(self, serializer):
-        fields = dict(serializer.validated_data)
-        group = fields.pop("group")
-        services.require_change(self.request.user, group)
+    def record(self, group, fields):
         fields.setdefault("conditions", [])
         order = services.record_order(self.request.user, group, fields)
-        serializer.instance = self.get_queryset().get(pk=order.pk)
+        return self.get_queryset().get(pk=order.pk)
 
 
-class BreachViewSet(PolicyViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+@by_parent("order")
+class BreachViewSet(GroupRecordViewSet):
     """Breaches of the orders the user may see, latest first (filter with ?order=ID)."""
 
     base_queryset = OrderBreach.objects.select_related("order__group", "recorded_by")
     serializer_class = BreachSerializer
+    parent = "order"
+    read_action = "group_orders_read"
+    ordering = ("-occurred_on", "-pk")
 
-    def get_queryset(self):
-        breaches = super().get_queryset()
-        order = _query_id(self.request, "order")
-        if order is not None:
-            breaches = breaches.filter(order_id=order)
-        return breaches.order_by("-occurred_on", "-pk")
-
-    @extend_schema(parameters=[OpenApiParameter("order", OpenApiTypes.INT)])
-    def list(self, request, *args, **kwargs):
-        response = super().list(request, *args, **kwargs)
-        _audit_read(request, "group_orders_read", response)
-        return response
-
-    def retrieve(self, request, *args, **kwargs):
-        response = super().retrieve(request, *args, **kwargs)
-        _audit_read(request, "group_orders_read", response)
-        return response
-
-    def perform_create(self, serializer):
-        fields = dict(serializer.validated_data)
-        order = fields.pop("order")
-        services.require_change(self.request.user, order.group)
-        serializer.instance = services.record_breach(self.request.user, order, fields)
+    def record(self, order, fields):
+        return services.record_breach(self.request.user, order, fields)
 
 
 __all__ = ["MAX_ID", "BreachViewSet", "DisruptionViewSet", "OrderViewSet"]
