@@ -1,59 +1,55 @@
-from convenor.core.routing import pages
+from django.urls import path
 
 from . import account_views, views
 
 app_name = "core"
 
 urlpatterns = [
-    *pages(
-        "",
-        ("", views.home, "home"),
-        ("sign-in/", views.sign_in, "login"),
-        ("sign-in/verify/", views.verify),
-        ("sign-in/set-up-authenticator/", views.enrol),
-        ("sign-out/", views.sign_out, "logout"),
-        ("invitations/<int:pk>/", views.invitation_decide),
+    path("", views.home, name="home"),
+    path("sign-in/", views.sign_in, name="login"),
+    path("sign-in/verify/", views.verify, name="verify"),
+    path("sign-in/set-up-authenticator/", views.enrol, name="enrol"),
+    path("sign-out/", views.sign_out, name="logout"),
+    path("account/", account_views.account, name="account"),
+    path("account/password/", account_views.password_change, name="password_change"),
+    path("account/confirm/", account_views.confirm, name="confirm"),
+    path("organisations/", views.organisation_list, name="organisations"),
+    path("organisations/<slug:slug>/", views.organisation_detail, name="organisation"),
+    path("people/", views.person_list, name="people"),
+    path("people/<str:username>/", views.person_detail, name="person"),
+    path(
+        "people/<str:username>/reset-password/",
+        account_views.person_password_reset,
+        name="person_password_reset",
     ),
-    *pages(
-        "account/",
-        ("", account_views.account),
-        ("password/", account_views.password_change),
-        ("confirm/", account_views.confirm),
+    path("partnerships/", views.partnership_list, name="partnerships"),
+    path("partnerships/<slug:slug>/", views.partnership_detail, name="partnership"),
+    path(
+        "partnerships/<slug:slug>/invitations/", views.partnership_invite, name="partnership_invite"
     ),
-    *pages(
-        "organisations/",
-        ("", views.organisation_list, "organisations"),
-        ("<slug:slug>/", views.organisation_detail, "organisation"),
+    path("invitations/<int:pk>/", views.invitation_decide, name="invitation_decide"),
+    path(
+        "partnerships/<slug:slug>/agreements/new/", views.agreement_create, name="agreement_create"
     ),
-    *pages(
-        "people/",
-        ("", views.person_list, "people"),
-        ("<str:username>/", views.person_detail, "person"),
-        ("<str:username>/reset-password/", account_views.person_password_reset),
+    path("partnerships/<slug:slug>/agreements/<int:pk>/", views.agreement_detail, name="agreement"),
+    path(
+        "partnerships/<slug:slug>/agreements/<int:pk>/edit/",
+        views.agreement_edit,
+        name="agreement_edit",
     ),
-    *pages(
-        "partnerships/",
-        ("", views.partnership_list, "partnerships"),
-        ("<slug:slug>/", views.partnership_detail, "partnership"),
-        ("<slug:slug>/invitations/", views.partnership_invite),
-        ("<slug:slug>/agreements/new/", views.agreement_create),
+    path(
+        "partnerships/<slug:slug>/agreements/<int:pk>/sign/",
+        views.agreement_sign,
+        name="agreement_sign",
     ),
-    *pages(
-        "partnerships/<slug:slug>/agreements/<int:pk>/",
-        ("", views.agreement_detail, "agreement"),
-        ("edit/", views.agreement_edit),
-        ("sign/", views.agreement_sign),
-        ("renew/", views.agreement_renew),
+    path(
+        "partnerships/<slug:slug>/agreements/<int:pk>/renew/",
+        views.agreement_renew,
+        name="agreement_renew",
     ),
-    *pages(
-        "areas/",
-        ("", views.area_list, "areas"),
-        ("postcode/", views.postcode_lookup, "postcode"),
-        ("<str:code>/", views.area_detail, "area"),
-    ),
-    *pages(
-        "audit/",
-        ("", views.audit_list, "audit"),
-        ("export.csv", views.audit_export),
-    ),
+    path("areas/", views.area_list, name="areas"),
+    path("areas/postcode/", views.postcode_lookup, name="postcode"),
+    path("areas/<str:code>/", views.area_detail, name="area"),
+    path("audit/", views.audit_list, name="audit"),
+    path("audit/export.csv", views.audit_export, name="audit_export"),
 ]

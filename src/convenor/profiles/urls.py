@@ -1,33 +1,31 @@
-from convenor.core.routing import pages
+from django.urls import path
 
 from . import views
 
 app_name = "profiles"
 
 urlpatterns = [
-    *pages(
-        "",
-        ("", views.profile_list, "list"),
-        ("new/", views.profile_create, "create"),
+    path("", views.profile_list, name="list"),
+    path("new/", views.profile_create, name="create"),
+    path("public/", views.public_summary_list, name="public_summaries"),
+    path("public/<int:summary_pk>/", views.public_summary, name="public_summary"),
+    path(
+        "public/<int:summary_pk>/summary.pdf", views.public_summary_pdf, name="public_summary_pdf"
     ),
-    *pages(
-        "public/",
-        ("", views.public_summary_list, "public_summaries"),
-        ("<int:summary_pk>/", views.public_summary),
-        ("<int:summary_pk>/summary.pdf", views.public_summary_pdf),
-        ("<int:summary_pk>/publish/", views.summary_publish),
+    path("public/<int:summary_pk>/publish/", views.summary_publish, name="summary_publish"),
+    path("<int:pk>/", views.profile_detail, name="profile"),
+    path("<int:pk>/compare/", views.compare, name="compare"),
+    path("<int:pk>/versions/<int:number>/", views.version_detail, name="version"),
+    path("<int:pk>/versions/<int:number>/profile.pdf", views.version_pdf, name="version_pdf"),
+    path("<int:pk>/versions/<int:number>/status.json", views.version_status, name="version_status"),
+    path(
+        "<int:pk>/versions/<int:number>/opportunities/<int:item>/action/",
+        views.opportunity_action,
+        name="opportunity_action",
     ),
-    *pages(
-        "<int:pk>/",
-        ("", views.profile_detail, "profile"),
-        ("compare/", views.compare),
-    ),
-    *pages(
-        "<int:pk>/versions/<int:number>/",
-        ("", views.version_detail, "version"),
-        ("profile.pdf", views.version_pdf),
-        ("status.json", views.version_status),
-        ("opportunities/<int:item>/action/", views.opportunity_action),
-        ("public-summary/", views.summary_prepare),
+    path(
+        "<int:pk>/versions/<int:number>/public-summary/",
+        views.summary_prepare,
+        name="summary_prepare",
     ),
 ]
