@@ -32,29 +32,35 @@ DEBUG = env_flag("CONVENOR_DEBUG")
 DEMO = env_flag("CONVENOR_DEMO")
 TESTING = env_flag("CONVENOR_TESTING")
 
-SECRET_KEY = os.environ.get("CONVENOR_SECRET_KEY", "")
-if not SECRET_KEY:
+
+def env_secret(name: str, missing: str, stand_in: str) -> str:
+    """A secret from the environment. Where it is missing, the demo, the tests and DEBUG run on
+    the fixed, public ``stand_in``; anything else stops with ``missing`` (what to set)."""
+    value = os.environ.get(name, "")
+    if value:
+        return value
     if DEBUG or DEMO or TESTING:
-        SECRET_KEY = "convenor-insecure-key-for-demo-and-tests-only"
-    else:
-        raise ImproperlyConfigured(
-            "Set CONVENOR_SECRET_KEY (a long random string) in the environment; "
-            "only the demo and the tests may run without one."
-        )
+        return stand_in
+    raise ImproperlyConfigured(missing)
+
+
+SECRET_KEY = env_secret(
+    "CONVENOR_SECRET_KEY",
+    "Set CONVENOR_SECRET_KEY (a long random string) in the environment; "
+    "only the demo and the tests may run without one.",
+    "convenor-insecure-key-for-demo-and-tests-only",
+)
 
 # The audit chain's key (ADR 0002): entries are HMAC-SHA256 under it and checkpoints are signed
 # with it. Keep it outside the database (environment, secrets store), apart from its backups.
-CONVENOR_AUDIT_KEY = os.environ.get("CONVENOR_AUDIT_KEY", "")
-if not CONVENOR_AUDIT_KEY:
-    if DEBUG or DEMO or TESTING:
-        CONVENOR_AUDIT_KEY = "convenor-insecure-audit-key-for-demo-and-tests-only"
-    else:
-        raise ImproperlyConfigured(
-            "Set CONVENOR_AUDIT_KEY (a long random string, kept outside the database) in the "
-            "environment; the audit chain is keyed with it. Only the demo and the tests may run "
-            "without one."
-        )
-elif len(CONVENOR_AUDIT_KEY) < 32 and not (DEBUG or DEMO or TESTING):
+CONVENOR_AUDIT_KEY = env_secret(
+    "CONVENOR_AUDIT_KEY",
+    "Set CONVENOR_AUDIT_KEY (a long random string, kept outside the database) in the "
+    "environment; the audit chain is keyed with it. Only the demo and the tests may run "
+    "without one.",
+    "convenor-insecure-audit-key-for-demo-and-tests-only",
+)
+if len(CONVENOR_AUDIT_KEY) < 32 and not (DEBUG or DEMO or TESTING):
     raise ImproperlyConfigured("CONVENOR_AUDIT_KEY must be at least 32 characters long.")
 
 ALLOWED_HOSTS = [

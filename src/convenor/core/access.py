@@ -143,6 +143,33 @@ class Rule:
         return {None: f"You may not {action} this {type(instance)._meta.verbose_name}"}
 
 
+class AdministeredRule(Rule):
+    """Rows known within the user's standing, changed by partnership administrators.
+
+    Superusers see every row; others those whose ``lookup`` is among the standing's ``within``
+    ids (``lookup = "partnership"``, ``within = "partnerships"``). Viewing one row is the base
+    check (it is visible); any other action on the kind needs a partnership administrator, and
+    on one row whatever :meth:`administers` says."""
+
+    lookup = "pk"
+    within = "partnerships"
+
+    def visible(self, s: Standing, queryset: QuerySet) -> QuerySet:
+        if s.superuser:
+            return queryset
+        return queryset.filter(**{f"{self.lookup}__in": getattr(s, self.within)})
+
+    def can(self, s: Standing, action: Action, obj: Model | None) -> bool:
+        if action == Action.VIEW:
+            return super().can(s, action, obj)
+        if obj is None:
+            return s.superuser or s.has_role(Role.PARTNERSHIP_ADMINISTRATOR)
+        return self.administers(s, obj)
+
+    def administers(self, s: Standing, obj: Model) -> bool:
+        return s.superuser
+
+
 _RULES: dict[type[Model], Rule] = {}
 
 
@@ -367,15 +394,18 @@ def area_refusals(
 # --- Rules for the core models -------------------------------------------------------------
 
 
-@rule_for(Area)
-class AreaRule(Rule):
-    """Public reference geography: any signed-in user may see it; only operators change it."""
+class ReferenceRule(Rule):
+    """Reference data (geography, taxonomies): every signed-in user reads it, only operators
+    change it. ``rule_for(Model)(ReferenceRule)`` registers it for another model."""
 
     def visible(self, s: Standing, queryset: QuerySet) -> QuerySet:
         return queryset
 
     def can(self, s: Standing, action: Action, obj: Model | None) -> bool:
         return action == Action.VIEW or s.superuser
+
+
+rule_for(Area)(ReferenceRule)  # public geography
 
 
 @rule_for(Organisation)
@@ -409,34 +439,20 @@ class PersonRule(Rule):
 
 
 @rule_for(Membership)
-class MembershipRule(Rule):
-    def visible(self, s: Standing, queryset: QuerySet) -> QuerySet:
-        if s.superuser:
-            return queryset
-        return queryset.filter(organisation__in=s.partner_organisations)
+class MembershipRule(AdministeredRule):
+    lookup, within = "organisation", "partner_organisations"
 
-    def can(self, s: Standing, action: Action, obj: Model | None) -> bool:
-        if action == Action.VIEW:
-            return super().can(s, action, obj)
-        if obj is not None:
-            return s.superuser or s.has_role(Role.PARTNERSHIP_ADMINISTRATOR, obj.organisation_id)
-        return s.superuser or s.has_role(Role.PARTNERSHIP_ADMINISTRATOR)
+    def administers(self, s: Standing, obj: Model) -> bool:
+        return s.superuser or s.has_role(Role.PARTNERSHIP_ADMINISTRATOR, obj.organisation_id)
 
 
 @rule_for(Partnership)
-class PartnershipRule(Rule):
+class PartnershipRule(AdministeredRule):
     """Only members of a partnership know it exists; its lead's administrators run it."""
 
-    def visible(self, s: Standing, queryset: QuerySet) -> QuerySet:
-        if s.superuser:
-            return queryset
-        return queryset.filter(pk__in=s.partnerships)
+    lookup, within = "pk", "partnerships"
 
-    def can(self, s: Standing, action: Action, obj: Model | None) -> bool:
-        if action == Action.VIEW:
-            return super().can(s, action, obj)
-        if obj is None:
-            return s.superuser or s.has_role(Role.PARTNERSHIP_ADMINISTRATOR)
+    def administers(self, s: Standing, obj: Model) -> bool:
         return s.superuser or (
             obj.pk in s.partnerships
             and s.has_role(Role.PARTNERSHIP_ADMINISTRATOR, obj.lead_organisation_id)
@@ -470,17 +486,10 @@ class PartnershipRule(Rule):
 
 
 @rule_for(InformationSharingAgreement)
-class AgreementRule(Rule):
-    def visible(self, s: Standing, queryset: QuerySet) -> QuerySet:
-        if s.superuser:
-            return queryset
-        return queryset.filter(partnership__in=s.partnerships)
+class AgreementRule(AdministeredRule):
+    lookup, within = "partnership", "partnerships"
 
-    def can(self, s: Standing, action: Action, obj: Model | None) -> bool:
-        if action == Action.VIEW:
-            return super().can(s, action, obj)
-        if obj is None:
-            return s.superuser or s.has_role(Role.PARTNERSHIP_ADMINISTRATOR)
+    def administers(self, s: Standing, obj: Model) -> bool:
         return obj.partnership_id is not None and PartnershipRule().can(
             s, Action.CHANGE, obj.partnership
         )
@@ -504,20 +513,13 @@ class AgreementRule(Rule):
 
 
 @rule_for(Signatory)
-class SignatoryRule(Rule):
+class SignatoryRule(AdministeredRule):
     """A party signs for itself (ADR 0065): only a partnership administrator of the signing
     organisation records its signature, never the lead on a partner's behalf."""
 
-    def visible(self, s: Standing, queryset: QuerySet) -> QuerySet:
-        if s.superuser:
-            return queryset
-        return queryset.filter(agreement__partnership__in=s.partnerships)
+    lookup, within = "agreement__partnership", "partnerships"
 
-    def can(self, s: Standing, action: Action, obj: Model | None) -> bool:
-        if action == Action.VIEW:
-            return super().can(s, action, obj)
-        if obj is None:
-            return s.superuser or s.has_role(Role.PARTNERSHIP_ADMINISTRATOR)
+    def administers(self, s: Standing, obj: Model) -> bool:
         return s.superuser or (
             obj.agreement_id is not None
             and obj.agreement.partnership_id in s.partnerships

@@ -184,6 +184,20 @@ class PolicyAdmin(PolicyFormsMixin, admin.ModelAdmin):
         super().delete_model(request, obj)
 
 
+class ReadOnlyPolicyAdmin(PolicyAdmin):
+    """Seen through the policy, never added, changed or deleted here: the records the services
+    alone write (invitations, decided through actions) and the append-only audit chain."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Area, site=admin_site)
 class AreaAdmin(PolicyAdmin):
     list_display = ["name", "code", "kind", "parent"]
@@ -228,22 +242,13 @@ class AgreementAdmin(PolicyAdmin):
 
 
 @admin.register(PartnershipInvitation, site=admin_site)
-class InvitationAdmin(PolicyAdmin):
+class InvitationAdmin(ReadOnlyPolicyAdmin):
     """Invitations are sent from the partnership's page and decided here or on the account
     page, always through the services (only the invited organisation's administrators)."""
 
     list_display = ["partnership", "organisation", "invited_by", "invited_at", "status"]
     readonly_fields = [f.name for f in PartnershipInvitation._meta.fields]
     actions = ["accept", "decline"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     def _decide(self, request, queryset, accept: bool):
         for invitation in queryset.filter(accepted__isnull=True):
@@ -262,15 +267,6 @@ class InvitationAdmin(PolicyAdmin):
 
 
 @admin.register(AuditEntry, site=admin_site)
-class AuditEntryAdmin(PolicyAdmin):
+class AuditEntryAdmin(ReadOnlyPolicyAdmin):
     list_display = ["id", "at", "actor_username", "action", "object_type", "object_repr"]
     list_filter = ["action"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

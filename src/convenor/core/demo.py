@@ -218,6 +218,39 @@ def person_fields(username: str, first: str, last: str, title: str) -> dict[str,
     }
 
 
+def demo_account(
+    username: str, first: str, last: str, title: str, roles: list[tuple[str, str]]
+) -> tuple[User, DemoAccount]:
+    """An invented person, active, holding ``roles`` ((organisation name, role), ...) since a
+    year ago, with a new one-time password and a confirmed authenticator: the user, and what
+    the demo tells about their account."""
+    today = timezone.localdate()
+    user, _ = User.objects.update_or_create(
+        username=username,
+        defaults={**person_fields(username, first, last, title), "is_active": True},
+    )
+    for organisation_name, role in roles:
+        Membership.objects.get_or_create(
+            user=user,
+            organisation=_organisation(organisation_name),
+            role=role,
+            defaults={"started_on": today - datetime.timedelta(days=365)},
+        )
+    password = secrets.token_urlsafe(12)
+    user.set_password(password)
+    user.must_change_password = True  # a one-time password: changed at the first sign-in
+    user.save()
+    TOTPDevice.objects.filter(user=user).delete()
+    device = TOTPDevice.objects.create(user=user, name="Demo authenticator", confirmed=True)
+    return user, DemoAccount(
+        username=username,
+        name=f"{first} {last}",
+        roles="; ".join(f"{Role(role).label}, {org}" for org, role in roles),
+        password=password,
+        totp_secret=base64.b32encode(device.bin_key).decode(),
+    )
+
+
 def _organisation(name: str) -> Organisation:
     return Organisation.objects.get(name=name)
 
@@ -266,34 +299,7 @@ def load_demo() -> list[DemoAccount]:
         review_date=datetime.date(2023, 3, 31),
     )
 
-    accounts = []
-    for username, first, last, title, roles in PEOPLE:
-        user, _ = User.objects.update_or_create(
-            username=username,
-            defaults={**person_fields(username, first, last, title), "is_active": True},
-        )
-        for organisation_name, role in roles:
-            Membership.objects.get_or_create(
-                user=user,
-                organisation=_organisation(organisation_name),
-                role=role,
-                defaults={"started_on": today - datetime.timedelta(days=365)},
-            )
-        password = secrets.token_urlsafe(12)
-        user.set_password(password)
-        user.must_change_password = True  # a one-time password: changed at the first sign-in
-        user.save()
-        TOTPDevice.objects.filter(user=user).delete()
-        device = TOTPDevice.objects.create(user=user, name="Demo authenticator", confirmed=True)
-        accounts.append(
-            DemoAccount(
-                username=username,
-                name=f"{first} {last}",
-                roles="; ".join(f"{Role(role).label}, {org}" for org, role in roles),
-                password=password,
-                totp_secret=base64.b32encode(device.bin_key).decode(),
-            )
-        )
+    accounts = [demo_account(*person)[1] for person in PEOPLE]
     audit.record("demo_loaded", detail={"accounts": len(accounts)})
     return accounts
 

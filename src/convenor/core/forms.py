@@ -69,6 +69,29 @@ class AreaChoiceField(forms.ModelMultipleChoiceField):
         return area_label(obj)
 
 
+def check_boxes(
+    label: str,
+    *,
+    choices=None,
+    queryset=None,
+    missing: str | None = None,
+    help_text: str = "",
+) -> forms.MultipleChoiceField:
+    """Checkboxes for several ``choices`` (codes) or rows of a ``queryset`` (a model choice
+    field): required when ``missing`` says what to ask for if none is ticked, optional
+    otherwise."""
+    options = {
+        "label": label,
+        "widget": forms.CheckboxSelectMultiple,
+        "required": missing is not None,
+        "help_text": help_text,
+        "error_messages": {"required": missing} if missing else None,
+    }
+    if queryset is not None:
+        return forms.ModelMultipleChoiceField(queryset=queryset, **options)
+    return forms.MultipleChoiceField(choices=choices, **options)
+
+
 class SignInForm(AuthenticationForm):
     error_messages = {
         "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
@@ -151,17 +174,15 @@ class PostcodeForm(forms.Form):
 class AgreementForm(forms.ModelForm):
     """A new information sharing agreement for a partnership."""
 
-    legal_bases = forms.MultipleChoiceField(
-        label="Legal basis for sharing",
+    legal_bases = check_boxes(
+        "Legal basis for sharing",
         choices=LegalBasis.choices,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Select at least one legal basis for sharing"},
+        missing="Select at least one legal basis for sharing",
     )
-    parties = forms.ModelMultipleChoiceField(
-        label="Parties",
+    parties = check_boxes(
+        "Parties",
         queryset=Organisation.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Select the organisations that are party to the agreement"},
+        missing="Select the organisations that are party to the agreement",
     )
 
     class Meta:

@@ -26,6 +26,7 @@ from .models import (
     Role,
     User,
 )
+from .passwords import may_reset_password
 
 # --- Home and your account -------------------------------------------------------------------
 
@@ -73,6 +74,19 @@ def organisation_or_404(user: User, slug: str) -> Organisation:
     return get_visible_or_404(user, Organisation.objects.all(), slug=slug)
 
 
+def organisation_page(user: User, slug: str) -> dict[str, Any]:
+    """An organisation with the people, services and partnerships of it the user may see, and
+    its areas."""
+    organisation = organisation_or_404(user, slug)
+    return {
+        "organisation": organisation,
+        "memberships": current_memberships_of(user, organisation),
+        "services": visible(user, organisation.services.all()),
+        "partnerships": visible(user, organisation.partnerships.all()),
+        "areas": organisation.areas.all(),
+    }
+
+
 def current_memberships_of(user: User, holder: Organisation | User) -> QuerySet[Membership]:
     """The current memberships of an organisation or a person that the user may see."""
     related = "user" if isinstance(holder, Organisation) else "organisation"
@@ -97,6 +111,17 @@ def person_or_404(user: User, username: str) -> User:
     return get_visible_or_404(user, User.objects.all(), username=username)
 
 
+def person_page(user: User, username: str) -> dict[str, Any]:
+    """A person with the current roles of theirs the user may see, and whether the user may
+    reset their password."""
+    person = person_or_404(user, username)
+    return {
+        "person": person,
+        "memberships": current_memberships_of(user, person),
+        "can_reset_password": may_reset_password(user, person),
+    }
+
+
 # --- Partnerships and agreements -------------------------------------------------------------
 
 
@@ -104,8 +129,26 @@ def partnership_list(user: User) -> QuerySet[Partnership]:
     return visible(user, Partnership.objects.select_related("lead_organisation"))
 
 
+def partnership_list_page(user: User) -> dict[str, Any]:
+    return {"partnerships": partnership_list(user)}
+
+
 def partnership_or_404(user: User, slug: str) -> Partnership:
     return get_visible_or_404(user, Partnership.objects.all(), slug=slug)
+
+
+def partnership_page(user: User, slug: str) -> dict[str, Any]:
+    """A partnership with the members, agreements and invitations the user may see, its areas,
+    and whether the user may change it."""
+    partnership = partnership_or_404(user, slug)
+    return {
+        "partnership": partnership,
+        "organisations": visible(user, partnership.organisations.all()),
+        "agreements": visible(user, partnership.agreements.all()),
+        "areas": partnership.areas.all(),
+        "can_change": access.can(user, Action.CHANGE, partnership),
+        "invitations": visible(user, partnership.invitations.all()).select_related("organisation"),
+    }
 
 
 def invitation_or_404(user: User, pk: int) -> PartnershipInvitation:
@@ -189,6 +232,19 @@ def area_or_404(user: User, code: str) -> Area:
         ),
         code=code,
     )
+
+
+def area_page(user: User, code: str) -> dict[str, Any]:
+    """An area with the areas within it, around it and covering it, and the organisations there
+    the user may see."""
+    area = area_or_404(user, code)
+    return {
+        "area": area,
+        "children": area.children.all(),
+        "local_authorities": area.local_authorities.all(),
+        "police_force_areas": area.police_force_areas.all(),
+        "organisations": visible(user, area.organisations.all()),
+    }
 
 
 # --- The audit record ------------------------------------------------------------------------

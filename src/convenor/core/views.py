@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import csv
+from collections.abc import Callable
 
 import segno
 from django.contrib import messages
@@ -34,7 +35,6 @@ from .forms import (
     SignInForm,
 )
 from .models import Area, Organisation
-from .passwords import may_reset_password
 from .reauth import recent_authentication_required
 
 PAGE_SIZE = 50
@@ -43,6 +43,17 @@ PAGE_SIZE = 50
 def staff_page(view):
     """A page for a signed-in member of staff (the second factor is enforced by middleware)."""
     return login_required(never_cache(view))
+
+
+def read_page(name: str, template: str, read) -> Callable[..., HttpResponse]:
+    """A staff page (the view ``name``) showing what ``read(user, **url_values)`` returns: a
+    selector that gives the page's context (``selectors.agreement_page``)."""
+
+    def view(request: HttpRequest, **url_values) -> HttpResponse:
+        return render(request, template, read(request.user, **url_values))
+
+    view.__name__ = view.__qualname__ = name
+    return staff_page(view)
 
 
 # --- Sign in ---------------------------------------------------------------------------------
@@ -63,45 +74,52 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     )
 
 
-@never_cache
-@login_required
-@require_http_methods(["GET", "POST"])
+def _second_factor_step(view):
+    """A step after the password (verify, enrol): never cached, signed in, GET or POST."""
+    return never_cache(login_required(require_http_methods(["GET", "POST"])(view)))
+
+
+def _second_factor_form(request: HttpRequest, device, check, template: str, context: dict):
+    """The authenticator app's code for ``device``, checked by ``check`` (a signing_in step)."""
+    return form_view(
+        request,
+        SecondFactorForm,
+        save=lambda form: check(request, device, form.cleaned_data["code"]),
+        template=template,
+        context=context,
+    )
+
+
+@_second_factor_step
 def verify(request: HttpRequest) -> HttpResponse:
     if request.user.is_verified():
         return redirect("core:home")
     device = signing_in.confirmed_device(request.user)
     if device is None:
         return redirect("core:enrol")
-    return form_view(
+    return _second_factor_form(
         request,
-        SecondFactorForm,
-        save=lambda form: signing_in.verify_second_factor(
-            request, device, form.cleaned_data["code"]
-        ),
-        template="core/verify.html",
-        context={"next": request.GET.get("next", "")},
+        device,
+        signing_in.verify_second_factor,
+        "core/verify.html",
+        {"next": request.GET.get("next", "")},
     )
 
 
-@never_cache
-@login_required
-@require_http_methods(["GET", "POST"])
+@_second_factor_step
 def enrol(request: HttpRequest) -> HttpResponse:
     """First sign-in: set up the authenticator app that gives the second factor."""
     if signing_in.confirmed_device(request.user):
         return redirect("core:verify")
     device = signing_in.enrolment_device(request.user)
-    return form_view(
+    qr_code = segno.make(device.config_url, error="m").svg_data_uri(scale=4)
+    secret = base64.b32encode(device.bin_key).decode()
+    return _second_factor_form(
         request,
-        SecondFactorForm,
-        save=lambda form: signing_in.enrol_second_factor(
-            request, device, form.cleaned_data["code"]
-        ),
-        template="core/enrol.html",
-        context={
-            "qr_code": segno.make(device.config_url, error="m").svg_data_uri(scale=4),
-            "secret": base64.b32encode(device.bin_key).decode(),
-        },
+        device,
+        signing_in.enrol_second_factor,
+        "core/enrol.html",
+        {"qr_code": qr_code, "secret": secret},
     )
 
 
@@ -115,9 +133,7 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 # --- Home, organisations, people -------------------------------------------------------------
 
 
-@staff_page
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", selectors.home_overview(request.user))
+home = read_page("home", "core/home.html", selectors.home_overview)
 
 
 @staff_page
@@ -131,20 +147,9 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_page
-def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation = selectors.organisation_or_404(request.user, slug)
-    return render(
-        request,
-        "core/organisation_detail.html",
-        {
-            "organisation": organisation,
-            "memberships": selectors.current_memberships_of(request.user, organisation),
-            "services": access.visible(request.user, organisation.services.all()),
-            "partnerships": access.visible(request.user, organisation.partnerships.all()),
-            "areas": organisation.areas.all(),
-        },
-    )
+organisation_detail = read_page(
+    "organisation_detail", "core/organisation_detail.html", selectors.organisation_page
+)
 
 
 @staff_page
@@ -155,47 +160,22 @@ def person_list(request: HttpRequest) -> HttpResponse:
     return render(request, "core/person_list.html", {"page": page, "query": query})
 
 
-@staff_page
-def person_detail(request: HttpRequest, username: str) -> HttpResponse:
-    person = selectors.person_or_404(request.user, username)
-    return render(
-        request,
-        "core/person_detail.html",
-        {
-            "person": person,
-            "memberships": selectors.current_memberships_of(request.user, person),
-            "can_reset_password": may_reset_password(request.user, person),
-        },
-    )
+person_detail = read_page("person_detail", "core/person_detail.html", selectors.person_page)
 
 
 # --- Partnerships and agreements -------------------------------------------------------------
 
 
-@staff_page
-def partnership_list(request: HttpRequest) -> HttpResponse:
-    partnerships = selectors.partnership_list(request.user)
-    return render(request, "core/partnership_list.html", {"partnerships": partnerships})
+partnership_list = read_page(
+    "partnership_list", "core/partnership_list.html", selectors.partnership_list_page
+)
 
 
 @staff_page
 def partnership_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    partnership = selectors.partnership_or_404(request.user, slug)
-    user = request.user
+    page = selectors.partnership_page(request.user, slug)
     return render(
-        request,
-        "core/partnership_detail.html",
-        {
-            "partnership": partnership,
-            "organisations": access.visible(user, partnership.organisations.all()),
-            "agreements": access.visible(user, partnership.agreements.all()),
-            "areas": partnership.areas.all(),
-            "can_change": access.can(user, Action.CHANGE, partnership),
-            "invitations": access.visible(user, partnership.invitations.all()).select_related(
-                "organisation"
-            ),
-            "invitation_form": InvitationForm(),
-        },
+        request, "core/partnership_detail.html", {**page, "invitation_form": InvitationForm()}
     )
 
 
@@ -240,11 +220,9 @@ def invitation_decide(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("core:account")
 
 
-@staff_page
-def agreement_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    return render(
-        request, "core/agreement_detail.html", selectors.agreement_page(request.user, slug, pk)
-    )
+agreement_detail = read_page(
+    "agreement_detail", "core/agreement_detail.html", selectors.agreement_page
+)
 
 
 @staff_page
@@ -341,20 +319,7 @@ def area_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_page
-def area_detail(request: HttpRequest, code: str) -> HttpResponse:
-    area = selectors.area_or_404(request.user, code)
-    return render(
-        request,
-        "core/area_detail.html",
-        {
-            "area": area,
-            "children": area.children.all(),
-            "local_authorities": area.local_authorities.all(),
-            "police_force_areas": area.police_force_areas.all(),
-            "organisations": access.visible(request.user, area.organisations.all()),
-        },
-    )
+area_detail = read_page("area_detail", "core/area_detail.html", selectors.area_page)
 
 
 @staff_page

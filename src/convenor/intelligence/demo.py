@@ -5,18 +5,14 @@ triage. Every name, business, vehicle and address here is invented."""
 
 from __future__ import annotations
 
-import base64
 import datetime
-import secrets
 
 from django.db import transaction
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from convenor.core.demo import PRESTON, WEST_MIDLANDS
+from convenor.core.demo import PRESTON, WEST_MIDLANDS, demo_account
 from convenor.core.models import (
     InformationSharingAgreement,
-    Membership,
     Organisation,
     Partnership,
     Role,
@@ -70,28 +66,9 @@ def load_demo() -> str:
         agreement.parties.add(trading_standards)
 
     # The integrity line's triage analyst at the council's fraud team.
-    analyst, _ = User.objects.update_or_create(
-        username="pat.quinn",
-        defaults={
-            "first_name": "Pat",
-            "last_name": "Quinn",
-            "job_title": "Corporate Fraud Investigator",
-            "email": "pat.quinn@example.org",
-            "is_active": True,
-        },
+    analyst, account = demo_account(
+        "pat.quinn", "Pat", "Quinn", "Corporate Fraud Investigator", [(FRAUD_TEAM, Role.ANALYST)]
     )
-    Membership.objects.get_or_create(
-        user=analyst,
-        organisation=_org(FRAUD_TEAM),
-        role=Role.ANALYST,
-        defaults={"started_on": today - datetime.timedelta(days=365)},
-    )
-    password = secrets.token_urlsafe(12)
-    analyst.set_password(password)
-    analyst.must_change_password = True  # a one-time password: changed at the first sign-in
-    analyst.save()
-    TOTPDevice.objects.filter(user=analyst).delete()
-    device = TOTPDevice.objects.create(user=analyst, name="Demo authenticator", confirmed=True)
 
     counterfeit = _report(
         "lee.barnes",
@@ -235,10 +212,9 @@ def load_demo() -> str:
         contractor,
         "Thank you. Can you say which contracts were awarded, without saying who you are?",
     )
-    secret = base64.b32encode(device.bin_key).decode()
     return (
         "2 reporting channels at /intelligence/report/, 3 anonymous reports in triage, "
         f"{IntelligenceReport.objects.count()} intelligence reports. Integrity line triage: "
-        f"pat.quinn, password {password}, TOTP secret {secret}. Receipt code of the integrity "
-        f"line report (shown once): {code}"
+        f"pat.quinn, password {account.password}, TOTP secret {account.totp_secret}. "
+        f"Receipt code of the integrity line report (shown once): {code}"
     )

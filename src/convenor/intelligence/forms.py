@@ -8,7 +8,7 @@ from django import forms
 from django.core import signing
 from django.utils import timezone
 
-from convenor.core.forms import text_box
+from convenor.core.forms import check_boxes, text_box
 from convenor.core.models import LegalBasis, Organisation, Partnership
 
 from . import grading
@@ -66,18 +66,8 @@ class ReportFieldsMixin:
 
 
 class ReportForm(ReportFieldsMixin, forms.ModelForm):
-    threat_areas = forms.MultipleChoiceField(
-        label="Threat areas",
-        choices=grading.threat_area_choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
-    four_p = forms.MultipleChoiceField(
-        label="Relevant to (4P)",
-        choices=grading.FourP.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
+    threat_areas = check_boxes("Threat areas", choices=grading.threat_area_choices)
+    four_p = check_boxes("Relevant to (4P)", choices=grading.FourP.choices)
     source_evaluation = forms.ChoiceField(
         label="Source evaluation", choices=_blank(grading.SourceEvaluation.choices)
     )
@@ -233,19 +223,15 @@ class SanitiseForm(ReportFieldsMixin, forms.Form):
 
 
 class DisseminateForm(forms.Form):
-    organisations = forms.ModelMultipleChoiceField(
-        label="Organisations",
+    organisations = check_boxes(
+        "Organisations",
         queryset=Organisation.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
         help_text="Only organisations party to an information sharing agreement in force with "
         "yours can receive it",
     )
-    partnerships = forms.ModelMultipleChoiceField(
-        label="Partnerships",
+    partnerships = check_boxes(
+        "Partnerships",
         queryset=Partnership.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
         help_text="Every member party to an agreement in force with yours receives it",
     )
 

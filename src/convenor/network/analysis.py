@@ -6,7 +6,8 @@ from __future__ import annotations
 import time
 from array import array
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -237,36 +238,40 @@ def analyse(
     )
 
 
+@contextmanager
+def _timed(seconds: dict[str, float], step: str) -> Iterator[None]:
+    """Time the block into ``seconds[step]`` (the summary's seconds per step)."""
+    started = time.perf_counter()
+    yield
+    seconds[step] = time.perf_counter() - started
+
+
 def _analyse_networkx(graph, node_list, k, seed, resolution, communities, seconds):
-    started = time.perf_counter()
-    component_sets = list(nx.connected_components(graph))
-    seconds["components"] = time.perf_counter() - started
+    with _timed(seconds, "components"):
+        component_sets = list(nx.connected_components(graph))
 
-    started = time.perf_counter()
-    degree = dict(graph.degree())
-    seconds["degree"] = time.perf_counter() - started
+    with _timed(seconds, "degree"):
+        degree = dict(graph.degree())
 
-    started = time.perf_counter()
-    count = graph.number_of_nodes()
-    if count > 2 and k > 0:
-        sample = None if k >= count else k
-        betweenness = nx.betweenness_centrality(graph, k=sample, seed=seed)
-    else:
-        betweenness = dict.fromkeys(node_list, 0.0)
-    seconds["betweenness"] = time.perf_counter() - started
+    with _timed(seconds, "betweenness"):
+        count = graph.number_of_nodes()
+        if count > 2 and k > 0:
+            sample = None if k >= count else k
+            betweenness = nx.betweenness_centrality(graph, k=sample, seed=seed)
+        else:
+            betweenness = dict.fromkeys(node_list, 0.0)
 
-    started = time.perf_counter()
-    modularity = None
-    if communities and graph.number_of_edges():
-        community_sets = nx.community.louvain_communities(
-            graph, weight="weight", resolution=resolution, seed=seed
-        )
-        modularity = nx.community.modularity(
-            graph, community_sets, weight="weight", resolution=resolution
-        )
-    else:
-        community_sets = [{node} for node in node_list]
-    seconds["communities"] = time.perf_counter() - started
+    with _timed(seconds, "communities"):
+        modularity = None
+        if communities and graph.number_of_edges():
+            community_sets = nx.community.louvain_communities(
+                graph, weight="weight", resolution=resolution, seed=seed
+            )
+            modularity = nx.community.modularity(
+                graph, community_sets, weight="weight", resolution=resolution
+            )
+        else:
+            community_sets = [{node} for node in node_list]
     return component_sets, degree, betweenness, community_sets, modularity
 
 
@@ -283,52 +288,49 @@ def _analyse_igraph(graph, node_list, k, seed, resolution, communities, seconds)
 
     import igraph
 
-    started = time.perf_counter()
-    edges, weights = _edge_index(graph, node_list)
-    twin = igraph.Graph(n=len(node_list), edges=edges, directed=False)
-    twin.es["weight"] = weights
-    seconds["convert"] = time.perf_counter() - started
+    with _timed(seconds, "convert"):
+        edges, weights = _edge_index(graph, node_list)
+        twin = igraph.Graph(n=len(node_list), edges=edges, directed=False)
+        twin.es["weight"] = weights
 
-    started = time.perf_counter()
-    component_sets = _sets_of(node_list, twin.connected_components().membership)
-    seconds["components"] = time.perf_counter() - started
+    with _timed(seconds, "components"):
+        component_sets = _sets_of(node_list, twin.connected_components().membership)
 
-    started = time.perf_counter()
-    degree = dict(zip(node_list, twin.degree(), strict=True))
-    seconds["degree"] = time.perf_counter() - started
+    with _timed(seconds, "degree"):
+        degree = dict(zip(node_list, twin.degree(), strict=True))
 
-    started = time.perf_counter()
-    count = len(node_list)
-    if count > 2 and k > 0:
-        sources = None if k >= count else random.Random(seed).sample(range(count), k)
-        raw = twin.betweenness(directed=False, sources=sources)
-        # As networkx normalises: pairs (n-1)(n-2)/2, and n/k for a sample of k sources.
-        scale = 2 / ((count - 1) * (count - 2)) * (count / (k if sources is not None else count))
-        betweenness = {node: value * scale for node, value in zip(node_list, raw, strict=True)}
-    else:
-        betweenness = dict.fromkeys(node_list, 0.0)
-    seconds["betweenness"] = time.perf_counter() - started
-
-    started = time.perf_counter()
-    modularity = None
-    if communities and graph.number_of_edges():
-        igraph.set_random_number_generator(random.Random(seed))
-        try:
-            partition = twin.community_leiden(
-                objective_function="modularity",
-                weights="weight",
-                resolution=resolution,
-                n_iterations=2,
+    with _timed(seconds, "betweenness"):
+        count = len(node_list)
+        if count > 2 and k > 0:
+            sources = None if k >= count else random.Random(seed).sample(range(count), k)
+            raw = twin.betweenness(directed=False, sources=sources)
+            # As networkx normalises: pairs (n-1)(n-2)/2, and n/k for a sample of k sources.
+            scale = (
+                2 / ((count - 1) * (count - 2)) * (count / (k if sources is not None else count))
             )
-        finally:
-            igraph.set_random_number_generator(random)
-        community_sets = _sets_of(node_list, partition.membership)
-        modularity = twin.modularity(
-            partition.membership, weights="weight", resolution=resolution, directed=False
-        )
-    else:
-        community_sets = [{node} for node in node_list]
-    seconds["communities"] = time.perf_counter() - started
+            betweenness = {node: value * scale for node, value in zip(node_list, raw, strict=True)}
+        else:
+            betweenness = dict.fromkeys(node_list, 0.0)
+
+    with _timed(seconds, "communities"):
+        modularity = None
+        if communities and graph.number_of_edges():
+            igraph.set_random_number_generator(random.Random(seed))
+            try:
+                partition = twin.community_leiden(
+                    objective_function="modularity",
+                    weights="weight",
+                    resolution=resolution,
+                    n_iterations=2,
+                )
+            finally:
+                igraph.set_random_number_generator(random)
+            community_sets = _sets_of(node_list, partition.membership)
+            modularity = twin.modularity(
+                partition.membership, weights="weight", resolution=resolution, directed=False
+            )
+        else:
+            community_sets = [{node} for node in node_list]
     return component_sets, degree, betweenness, community_sets, modularity
 
 

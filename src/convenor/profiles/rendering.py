@@ -32,50 +32,39 @@ def _map_extras(figures: dict, options: dict) -> dict:
     return {"svg": mark_safe(svg)}  # noqa: S308  # nosec B308 B703 (every text in it is escaped)
 
 
-def _charts():
+def _count_chart(title: str, rows: list[dict], label: str, value_label: str, category: str):
+    """A bar chart of a section's counted rows (``{label: ..., "count": n}``)."""
     from convenor.reports import bar_chart_svg
 
-    return bar_chart_svg
+    data = [(row[label], row["count"]) for row in rows]
+    return bar_chart_svg(title, data, value_label=value_label, category_label=category)
 
 
 @extras_for("groups")
 def _groups_extras(figures: dict, options: dict) -> dict:
     if options.get("public") or not figures.get("by_band"):
         return {}
-    bar = _charts()
-    return {
-        "chart": bar(
-            "Organised crime groups operating here, by band",
-            [(b["label"], b["count"]) for b in figures["by_band"]],
-            value_label="Groups",
-            category_label="Band",
-        )
-    }
+    title = "Organised crime groups operating here, by band"
+    return {"chart": _count_chart(title, figures["by_band"], "label", "Groups", "Band")}
 
 
 @extras_for("intelligence")
 def _intelligence_extras(figures: dict, options: dict) -> dict:
     if options.get("public"):
         return {}
-    bar = _charts()
     return {
-        "chart_threat_areas": bar(
+        "chart_threat_areas": _count_chart(
             "Intelligence reports by threat area",
-            [(t["name"], t["count"]) for t in figures["by_threat_area"]],
-            value_label="Reports",
-            category_label="Threat area",
+            figures["by_threat_area"],
+            "name",
+            "Reports",
+            "Threat area",
         ),
-        "chart_p": bar(
-            "Intelligence reports by P",
-            [(p["label"], p["count"]) for p in figures["by_p"]],
-            value_label="Reports",
-            category_label="P",
+        "chart_p": _count_chart(
+            "Intelligence reports by P", figures["by_p"], "label", "Reports", "P"
         ),
-        "chart_trend": bar(
-            "Intelligence reports per quarter",
-            [(t["label"], t["count"]) for t in figures["trend"]],
-            value_label="Reports",
-            category_label="Quarter",
+        "chart_trend": _count_chart(
+            "Intelligence reports per quarter", figures["trend"], "label", "Reports", "Quarter"
         ),
     }
 

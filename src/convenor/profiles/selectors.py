@@ -42,6 +42,14 @@ def profile_list(user: User) -> QuerySet[Profile]:
     return visible_profiles(user).prefetch_related("areas").order_by("title")
 
 
+def profile_list_page(user: User) -> dict:
+    """The profiles the user may see, and whether they may build one."""
+    return {
+        "profiles": profile_list(user),
+        "can_create": access.can(user, access.Action.CREATE, model=Profile),
+    }
+
+
 def profiles_with_versions(user: User) -> QuerySet[Profile]:
     """Profiles with their areas and the versions the user may see (``seen_versions``), for
     the API: a fixed number of queries however many profiles there are."""

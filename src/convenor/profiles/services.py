@@ -278,47 +278,40 @@ def prepare_public_summary(actor: User, version: ProfileVersion) -> PublicSummar
         summary.figures = figures
         summary.prepared_by = actor
         summary.save(update_fields=["figures", "prepared_by"])
-    audit.record(
-        "profile_public_summary_prepared",
-        actor=actor,
-        obj=version.profile,
-        detail={"version": version.number, "summary": summary.pk},
-    )
-    return summary
+    return _summary_audited("profile_public_summary_prepared", actor, version, summary)
 
 
 @transaction.atomic
 def publish_public_summary(actor: User, summary: PublicSummary) -> PublicSummary:
-    if not access.can(actor, Action.CHANGE, summary):
-        raise PermissionDenied("Only partnership administrators publish a public summary")
-    if summary.is_published:
-        return summary
-    summary.published_by = actor
-    summary.published_at = timezone.now()
-    summary.save(update_fields=["published_by", "published_at"])
-    audit.record(
-        "profile_public_summary_published",
-        actor=actor,
-        obj=summary.version.profile,
-        detail={"version": summary.version.number, "summary": summary.pk},
-    )
-    return summary
+    return _set_published(actor, summary, publish=True)
 
 
 @transaction.atomic
 def withdraw_public_summary(actor: User, summary: PublicSummary) -> PublicSummary:
+    return _set_published(actor, summary, publish=False)
+
+
+def _set_published(actor: User, summary: PublicSummary, publish: bool) -> PublicSummary:
+    """Publish or withdraw (partnership administrators only); doing it twice changes nothing."""
     if not access.can(actor, Action.CHANGE, summary):
-        raise PermissionDenied("Only partnership administrators withdraw a public summary")
-    if not summary.is_published:
+        verb = "publish" if publish else "withdraw"
+        raise PermissionDenied(f"Only partnership administrators {verb} a public summary")
+    if summary.is_published == publish:
         return summary
-    summary.published_by = None
-    summary.published_at = None
+    summary.published_by = actor if publish else None
+    summary.published_at = timezone.now() if publish else None
     summary.save(update_fields=["published_by", "published_at"])
+    action = "profile_public_summary_published" if publish else "profile_public_summary_withdrawn"
+    return _summary_audited(action, actor, summary.version, summary)
+
+
+def _summary_audited(action: str, actor: User, version: ProfileVersion, summary: PublicSummary):
+    """Record that a version's public summary was prepared, published or withdrawn."""
     audit.record(
-        "profile_public_summary_withdrawn",
+        action,
         actor=actor,
-        obj=summary.version.profile,
-        detail={"version": summary.version.number, "summary": summary.pk},
+        obj=version.profile,
+        detail={"version": version.number, "summary": summary.pk},
     )
     return summary
 

@@ -16,7 +16,7 @@ from convenor.core import access
 from convenor.core.access import Action, visible
 from convenor.core.form_view import form_view
 from convenor.core.reauth import recent_authentication_required
-from convenor.core.views import staff_page
+from convenor.core.views import read_page, staff_page
 
 from . import selectors, services
 from .compare import compare_versions
@@ -28,16 +28,7 @@ from .rendering import pdf_available, render_summary_pdf, render_version_pdf, se
 BUILD_REFUSED = "Only analysts and partnership administrators of the owning organisation build it"
 
 
-@staff_page
-def profile_list(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "profiles/profile_list.html",
-        {
-            "profiles": selectors.profile_list(request.user),
-            "can_create": access.can(request.user, Action.CREATE, model=Profile),
-        },
-    )
+profile_list = read_page("profile_list", "profiles/profile_list.html", selectors.profile_list_page)
 
 
 @staff_page

@@ -110,6 +110,14 @@ def _open_svg(width: int, height: int, title: str, description: str) -> tuple[st
     return head, "</svg>"
 
 
+def _axis(top: float, height: int) -> str:
+    """The line at the bars' left edge, from just above the first bar to just below the last."""
+    return (
+        f'<line x1="{LABEL_WIDTH}" y1="{top - 4}" x2="{LABEL_WIDTH}" y2="{height - TOP + 4}" '
+        f'stroke="#0b0c0c"/>'
+    )
+
+
 def bar_chart_svg(
     title: str,
     data: Sequence[tuple[str, float]],
@@ -151,11 +159,7 @@ def bar_chart_svg(
             f'<text x="{LABEL_WIDTH + length + 6:.1f}" y="{y + 16}" fill="#0b0c0c">'
             f"{escape(_format(value))}</text></g>"
         )
-    body.append(
-        f'<line x1="{LABEL_WIDTH}" y1="{TOP - 4}" x2="{LABEL_WIDTH}" y2="{height - TOP + 4}" '
-        f'stroke="#0b0c0c"/>'
-    )
-    svg = head + "".join(body) + tail
+    svg = head + "".join(body) + _axis(TOP, height) + tail
     return _figure(
         svg,
         title,
@@ -246,11 +250,7 @@ def stacked_bar_chart_svg(
             + f'<text x="{x + 6:.1f}" y="{y + 16}" fill="#0b0c0c">{escape(_format(total))}</text>'
             "</g>"
         )
-    body.append(
-        f'<line x1="{LABEL_WIDTH}" y1="{top - 4}" x2="{LABEL_WIDTH}" y2="{height - TOP + 4}" '
-        f'stroke="#0b0c0c"/>'
-    )
-    svg = head + "".join(body) + tail
+    svg = head + "".join(body) + _axis(top, height) + tail
     return _figure(
         svg,
         title,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from django import template
-from django.utils.html import escape, strip_tags
+from django.utils.html import escape, format_html, strip_tags
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -61,3 +61,22 @@ def scrolling_tables(parser, token):
     nodelist = parser.parse(("endscrolling_tables",))
     parser.delete_first_token()
     return ScrollingTablesNode(nodelist)
+
+
+@register.simple_tag
+def table_head(*headings: str, numeric: str = "", hidden: str = "") -> str:
+    """A GOV.UK table's column headings, ``<thead>`` and all, written once:
+    ``{% table_head "Group" "Band" "Score" numeric="Score" %}``. ``numeric`` and ``hidden`` name
+    headings (separated by ``|``) that are right-aligned, or read only by screen readers."""
+    right, unseen = set(numeric.split("|")) - {""}, set(hidden.split("|")) - {""}
+    cells = []
+    for heading in headings:
+        css = "govuk-table__header" + (" govuk-table__header--numeric" if heading in right else "")
+        text = escape(heading)
+        if heading in unseen:
+            text = f'<span class="govuk-visually-hidden">{text}</span>'
+        cells.append(f'<th scope="col" class="{css}">{text}</th>')
+    return format_html(
+        '<thead class="govuk-table__head"><tr class="govuk-table__row">{}</tr></thead>',
+        mark_safe("".join(cells)),  # noqa: S308  # nosec B308 B703 (each heading escaped above)
+    )

@@ -151,13 +151,7 @@ def request_information(
         requesting_organisation_id=organisation_id,
         question=question,
     )
-    audit.record(
-        "intelligence_information_requested",
-        actor=actor,
-        obj=report,
-        detail={"request": request.pk},
-    )
-    return request
+    return _request_audited("intelligence_information_requested", actor, request)
 
 
 @transaction.atomic
@@ -171,8 +165,13 @@ def answer_information_request(
     information_request.answered_by = actor
     information_request.answered_at = timezone.now()
     information_request.save(update_fields=["answer", "answered_by", "answered_at"])
+    return _request_audited("intelligence_information_answered", actor, information_request)
+
+
+def _request_audited(action: str, actor: User, information_request: InformationRequest):
+    """Record that a question about a report was asked or answered (naming the request)."""
     audit.record(
-        "intelligence_information_answered",
+        action,
         actor=actor,
         obj=information_request.report,
         detail={"request": information_request.pk},
